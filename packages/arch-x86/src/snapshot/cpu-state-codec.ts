@@ -1,8 +1,8 @@
 import { type RecordFields, SnapshotError, type StateRecord } from '@tsvm/core';
 import type { PendingEvents } from '../state/events.js';
-import type { SegmentRegister, TableRegister } from '../state/segment.js';
 import { GPR_NAMES, type MpState } from '../state/registers.js';
-import { XSAVE_AREA_BYTES, type X86CpuState } from '../state/x86-cpu-state.js';
+import type { SegmentRegister, TableRegister } from '../state/segment.js';
+import { type X86CpuState, XSAVE_AREA_BYTES } from '../state/x86-cpu-state.js';
 
 /** Version of the `cpu/N` snapshot section this code writes. */
 export const CPU_STATE_VERSION = 1;
@@ -11,8 +11,10 @@ const SEGMENTS = ['es', 'cs', 'ss', 'ds', 'fs', 'gs', 'ldt', 'tr'] as const;
 const TABLES = ['gdt', 'idt'] as const;
 const u64 = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
+// Executors compute 32-bit registers with JS bit operators, which yield signed values;
+// the record holds them unsigned, as the loader checks.
 function saveSegment(s: SegmentRegister): StateRecord {
-  return { ...s };
+  return { ...s, base: s.base >>> 0, baseHigh: s.baseHigh >>> 0, limit: s.limit >>> 0 };
 }
 
 /** Encode the whole vCPU state as named fields. */
@@ -24,28 +26,31 @@ export function saveCpuState(state: X86CpuState): StateRecord {
   const segments: Record<string, StateRecord> = {};
   for (const name of SEGMENTS) segments[name] = saveSegment(state[name]);
   const tables: Record<string, StateRecord> = {};
-  for (const name of TABLES) tables[name] = { ...state[name] };
+  for (const name of TABLES) {
+    const t = state[name];
+    tables[name] = { base: t.base >>> 0, baseHigh: t.baseHigh >>> 0, limit: t.limit };
+  }
   return {
     gpr,
     rip: state.rip,
-    rflags: state.rflags,
+    rflags: state.rflags >>> 0,
     segments,
     tables,
-    cr0: state.cr0,
+    cr0: state.cr0 >>> 0,
     cr2: state.cr2,
     cr3: state.cr3,
-    cr4: state.cr4,
+    cr4: state.cr4 >>> 0,
     cr8: state.cr8,
-    efer: state.efer,
-    apicBase: state.apicBase,
+    efer: state.efer >>> 0,
+    apicBase: state.apicBase >>> 0,
     xsave: state.xsave.slice(),
     xcr0: state.xcr0,
     dr0: state.dr[0],
     dr1: state.dr[1],
     dr2: state.dr[2],
     dr3: state.dr[3],
-    dr6: state.dr6,
-    dr7: state.dr7,
+    dr6: state.dr6 >>> 0,
+    dr7: state.dr7 >>> 0,
     tsc: state.tsc,
     tscFrequencyKhz: state.tscFrequencyKhz,
     msrs: [...state.msrs].map(([index, value]) => ({ index, value })),
@@ -94,7 +99,12 @@ function loadEvents(f: RecordFields): PendingEvents {
       hasErrorCode: e.boolean('hasErrorCode'),
       errorCode: e.uint('errorCode'),
     },
-    interrupt: { injected: i.boolean('injected'), vector: i.uint('vector', 8), soft: i.boolean('soft'), shadow: i.uint('shadow', 8) },
+    interrupt: {
+      injected: i.boolean('injected'),
+      vector: i.uint('vector', 8),
+      soft: i.boolean('soft'),
+      shadow: i.uint('shadow', 8),
+    },
     nmi: { injected: n.boolean('injected'), pending: n.boolean('pending'), masked: n.boolean('masked') },
     sipiVector: f.uint('sipiVector', 8),
   };
@@ -107,11 +117,19 @@ export function prepareCpuStateLoad(state: X86CpuState, f: RecordFields, version
   }
   const gprFields = f.nested('gpr');
   const gpr = GPR_NAMES.map((name) => gprFields.bigint(name));
-  const segments = Object.fromEntries(SEGMENTS.map((name) => [name, loadSegment(f.nested('segments').nested(name))]));
+  const segments = Object.fromEntries(
+    SEGMENTS.map((name) => [name, loadSegment(f.nested('segments').nested(name))]),
+  );
   const tables = Object.fromEntries(TABLES.map((name) => [name, loadTable(f.nested('tables').nested(name))]));
   const rip = f.bigint('rip');
   const rflags = f.uint('rflags');
-  const cr = { cr0: f.uint('cr0'), cr2: f.bigint('cr2'), cr3: f.uint('cr3', 52), cr4: f.uint('cr4'), cr8: f.uint('cr8', 4) };
+  const cr = {
+    cr0: f.uint('cr0'),
+    cr2: f.bigint('cr2'),
+    cr3: f.uint('cr3', 52),
+    cr4: f.uint('cr4'),
+    cr8: f.uint('cr8', 4),
+  };
   const efer = f.uint('efer');
   const apicBase = f.uint('apicBase', 52);
   const xsave = f.bytes('xsave', XSAVE_AREA_BYTES);
@@ -131,7 +149,18 @@ export function prepareCpuStateLoad(state: X86CpuState, f: RecordFields, version
     state.rflags = rflags;
     for (const name of SEGMENTS) state[name] = segments[name];
     for (const name of TABLES) state[name] = tables[name];
-    Object.assign(state, cr, { efer, apicBase, dr6, dr7, tsc, tscFrequencyKhz, mpState, events, a20Enabled, xcr0 });
+    Object.assign(state, cr, {
+      efer,
+      apicBase,
+      dr6,
+      dr7,
+      tsc,
+      tscFrequencyKhz,
+      mpState,
+      events,
+      a20Enabled,
+      xcr0,
+    });
     state.xsave.set(xsave);
     dr.forEach((v, i) => {
       state.dr[i] = v;
