@@ -155,7 +155,7 @@ export class Uart16550 {
 
   /** Host → guest bytes. Returns how many were accepted (the rest: queue full, try later). */
   receive(bytes: Uint8Array | readonly number[]): number {
-    const room = UART_INPUT_QUEUE_BYTES - this.inputQueue.length;
+    const room = UART_INPUT_QUEUE_BYTES - this.pendingInput;
     const n = Math.min(room, bytes.length);
     for (let i = 0; i < n; i++) this.inputQueue.push(bytes[i] & 0xff);
     this.refill();
