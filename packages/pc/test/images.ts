@@ -15,7 +15,7 @@ export function aoutKernel(
   v.setUint32(0, MAGIC, true);
   v.setUint32(4, flags, true);
   v.setUint32(8, overrides.checksum ?? -(MAGIC + flags) >>> 0, true);
-  fields.forEach((f, i) => v.setUint32(12 + i * 4, f, true));
+  for (const [i, f] of fields.entries()) v.setUint32(12 + i * 4, f, true);
   image.fill(0x90, 32, length); // NOPs
   return image;
 }
