@@ -144,7 +144,7 @@ export function prepareCpuStateLoad(state: X86CpuState, f: RecordFields, version
   const events = loadEvents(f.nested('events'));
   const a20Enabled = f.boolean('a20Enabled');
   return () => {
-    gpr.forEach((v, i) => state.setGpr64(i, v));
+    for (const [i, v] of gpr.entries()) state.setGpr64(i, v);
     state.rip = rip;
     state.rflags = rflags;
     for (const name of SEGMENTS) state[name] = segments[name];
