@@ -6,11 +6,7 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 };
 
 export default defineConfig({
-<<<<<<< HEAD
   entry: ['src/index.ts', 'src/main.ts'],
-=======
-  entry: ['src/index.ts'],
->>>>>>> main
   format: ['esm'],
   dts: { entry: 'src/index.ts' },
   clean: true,

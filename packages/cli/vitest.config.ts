@@ -5,9 +5,5 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['@tsvm/source'] },
   ssr: { resolve: { conditions: ['@tsvm/source'] } },
-<<<<<<< HEAD
   test: { include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
-=======
-  test: { include: ['test/**/*.test.ts'], passWithNoTests: true },
->>>>>>> main
 });
