@@ -30,21 +30,35 @@ function isAccelerator(v: unknown): v is Accelerator {
   );
 }
 
+function isAcceleratorClass(v: unknown): v is new () => Accelerator {
+  const proto = (v as { prototype?: Partial<Accelerator> } | null)?.prototype;
+  return (
+    typeof v === 'function' && typeof proto?.probe === 'function' && typeof proto.createVm === 'function'
+  );
+}
+
 /**
- * Find the accelerator a module exports: its default export, a named export that is an
- * accelerator, or a `create…Accelerator()` factory. With several, the one named `preferred` wins.
+ * Find the accelerator a module exports: an accelerator object (default or named), a
+ * `create…Accelerator()` factory, or an accelerator class constructible without arguments —
+ * in that order. With several, the one named `preferred` wins.
  */
 export async function acceleratorFromModule(
   namespace: Record<string, unknown>,
   preferred?: string,
 ): Promise<Accelerator | undefined> {
   const found: Accelerator[] = [];
-  for (const value of Object.values(namespace)) if (isAccelerator(value)) found.push(value);
-  for (const [key, value] of Object.entries(namespace)) {
-    if (found.length === 0 && typeof value === 'function' && /^create\w*Accelerator$/.test(key)) {
-      const made = await (value as () => unknown)();
-      if (isAccelerator(made)) found.push(made);
+  for (const value of Object.values(namespace))
+    if (isAccelerator(value) && !found.includes(value)) found.push(value);
+  if (found.length === 0) {
+    for (const [key, value] of Object.entries(namespace)) {
+      if (typeof value === 'function' && !isAcceleratorClass(value) && /^create\w*Accelerator$/.test(key)) {
+        const made = await (value as () => unknown)();
+        if (isAccelerator(made)) found.push(made);
+      }
     }
+  }
+  if (found.length === 0) {
+    for (const value of Object.values(namespace)) if (isAcceleratorClass(value)) found.push(new value());
   }
   return found.find((a) => a.name === preferred) ?? found[0];
 }
