@@ -1,7 +1,7 @@
 ; tsvm demo guest: a Multiboot (a.out kludge) kernel in 32-bit protected mode.
 ; It shows what the board and the loader give a guest: the Multiboot information (memory
-; map, command line), fw_cfg, the CMOS clock, paging with 4 MiB pages, PIT interrupts through
-; the 8259, and some integer arithmetic (a Mandelbrot set). It ends with CLI; HLT (tsvm exits 0).
+; map, command line), fw_cfg, the CMOS clock, the PIT's rate through the 8259, and some
+; integer arithmetic (a Mandelbrot set). It ends with CLI; HLT (tsvm exits 0).
 ; Build: ./build.sh (nasm -f bin).
 
 bits 32
@@ -140,28 +140,9 @@ entry:
     ; --- CMOS clock --------------------------------------------------------------------------
     call print_rtc
 
-    ; --- paging: identity-map 16 MiB with 4 MiB pages ------------------------------------
-    mov edi, page_directory
-    mov eax, 0x00000083             ; present, writable, 4 MiB page
-    mov ecx, 4
-.pde:
-    mov [edi], eax
-    add eax, 0x400000
-    add edi, 4
-    loop .pde
-    mov eax, cr4
-    or eax, 1 << 4                  ; CR4.PSE
-    mov cr4, eax
-    mov eax, page_directory
-    mov cr3, eax
-    mov eax, cr0
-    or eax, 0x80000000              ; CR0.PG
-    mov cr0, eax
-    mov esi, msg_paging
-    call puts
-
-    ; --- interrupts: IDT, 8259 remapped to 0x20/0x28, PIT at 100 Hz -----------------------
-    call setup_idt
+    ; --- the PIT at 100 Hz, counted through the 8259's poll command ------------------------
+    ; Interrupts stay disabled: the guest asks the PIC (OCW3 poll) whether IRQ 0 fired. This
+    ; avoids IRET, which software KVM (kvm_pvm) cannot emulate in unpaged protected mode.
     call setup_pic
     mov al, 0x34                    ; channel 0, lo/hi, mode 2
     out 0x43, al
@@ -171,27 +152,27 @@ entry:
     out 0x40, al
     mov esi, msg_pit
     call puts
-    sti
-    xor ebx, ebx                    ; '#' printed so far
-.wait_tick:
-    hlt
-    mov eax, [ticks]
+    xor ebx, ebx                    ; ticks
+.poll:
+    mov al, 0x0C                    ; OCW3: poll
+    out 0x20, al
+    in al, 0x20
+    test al, 0x80                   ; an interrupt was pending; it is now in service
+    jz .poll
+    mov al, 0x20
+    out 0x20, al                    ; EOI
+    inc ebx
+    mov eax, ebx
     xor edx, edx
     mov ecx, 5
-    div ecx                         ; one '#' per 5 ticks
-.catch_up:
-    cmp ebx, eax
-    jae .check_done
-    push eax
+    div ecx
+    test edx, edx                   ; one '#' per 5 ticks
+    jnz .not_yet
     mov al, '#'
     call putc
-    pop eax
-    inc ebx
-    jmp .catch_up
-.check_done:
-    cmp dword [ticks], TICKS_WANTED
-    jb .wait_tick
-    cli
+.not_yet:
+    cmp ebx, TICKS_WANTED
+    jb .poll
     mov al, 0x30                    ; stop channel 0 (mode 0, no count)
     out 0x43, al
     mov esi, msg_pit_done
@@ -372,26 +353,7 @@ print_rtc:
     ret
 
 ; ---------------------------------------------------------------------------------------------
-; Interrupts.
-setup_idt:
-    mov edi, idt
-    mov ecx, 48
-.fill:
-    mov eax, default_isr
-    cmp ecx, 48 - 0x20              ; vector 0x20 = IRQ 0
-    jne .not_timer
-    mov eax, timer_isr
-.not_timer:
-    mov [edi], ax                   ; offset 15:0
-    mov word [edi + 2], 0x08        ; selector
-    mov word [edi + 4], 0x8E00      ; present, DPL 0, 32-bit interrupt gate
-    shr eax, 16
-    mov [edi + 6], ax               ; offset 31:16
-    add edi, 8
-    loop .fill
-    lidt [idt_descriptor]
-    ret
-
+; The 8259 pair: vectors 0x20/0x28, only IRQ 0 unmasked.
 setup_pic:
     mov al, 0x11
     out 0x20, al
@@ -412,21 +374,6 @@ setup_pic:
     mov al, 0xFF
     out 0xA1, al
     ret
-
-timer_isr:
-    push eax
-    inc dword [ticks]
-    mov al, 0x20
-    out 0x20, al                    ; EOI
-    pop eax
-    iretd
-
-default_isr:
-    push eax
-    mov al, 0x20
-    out 0x20, al
-    pop eax
-    iretd
 
 ; ---------------------------------------------------------------------------------------------
 ; Mandelbrot set, 64 x 22 characters, 4.12 fixed point, at most 32 iterations.
@@ -498,9 +445,6 @@ gdt:
 gdt_descriptor:
     dw gdt_descriptor - gdt - 1
     dd gdt
-idt_descriptor:
-    dw 48 * 8 - 1
-    dd idt
 
 hex_digits:    db '0123456789abcdef'
 shades:        db ' .:-=+*%#'           ; by iterations / 4; '#' is inside the set
@@ -519,8 +463,7 @@ msg_fwcfg:     db '  fw_cfg:       signature ', 0
 msg_cpus:      db ', CPUs: ', 0
 msg_rtc:       db '  CMOS clock:   ', 0
 msg_utc:       db ' UTC', 13, 10, 0
-msg_paging:    db '  paging:       on, 4 MiB pages identity-map 16 MiB', 13, 10, 0
-msg_pit:       db '  PIT IRQ 0 at 100 Hz for one second: [', 0
+msg_pit:       db '  PIT IRQ 0 at 100 Hz for one second (8259 poll mode): [', 0
 msg_pit_done:  db ']', 13, 10, 13, 10, 0
 msg_bye:       db 13, 10, 'Done: the guest halts with interrupts off; tsvm exits.', 13, 10, 0
 msg_crlf:      db 13, 10, 0
@@ -528,11 +471,8 @@ msg_crlf:      db 13, 10, 0
 end_of_data:
 
 section .bss align=4096
-page_directory: resd 1024
-idt:            resq 48
 mb_info:        resd 1
 mb_magic:       resd 1
-ticks:          resd 1
 cr:             resd 1
 ci:             resd 1
 alignb 16

@@ -1,11 +1,12 @@
 ; Reset guest. Each boot reads a boot counter from CMOS NVRAM (which survives resets), prints
 ; it, and checks that the machine came back fresh: CR0.PG and CR4 clear, PIC mask 0, UART scratch
-; register 0, A20 open, PIT channel 0 not counting. Then it dirties all of that and resets:
+; register 0, A20 open, PIT channel 0 not counting. Then it dirties all of that (and checks that
+; with A20 off, 1 MiB wraps to 0, when the command line contains 'a20') and resets:
 ; boot 0 through the keyboard controller (0x64 = 0xFE), boot 1 through port 0xCF9 (0x02, 0x06).
 ; Boot 2 waits (interrupts on, halted) when the command line starts with 'wait' — for a reset
 ; from the control socket — and otherwise exits. The exit value is 0x10 + the failed checks.
 bits 32
-org 0x100000
+org 0x200000                    ; bit 20 clear: the code keeps running while A20 is off
 %include "lib.inc"
     MULTIBOOT_HEADER
 
@@ -92,7 +93,18 @@ entry:
     mov al, 0x5A
     out dx, al
     mov al, 0x00
-    out 0x92, al                    ; A20 off
+    out 0x92, al                    ; A20 off: addresses with bit 20 set wrap to bit 20 clear
+    call want_a20_check
+    jne .a20_done
+    mov dword [0x000500], 0x11111111
+    mov dword [0x100500], 0x22222222
+    mov esi, msg_a20_wraps
+    cmp dword [0x000500], 0x22222222
+    je .a20_reported
+    mov esi, msg_a20_no_wrap
+.a20_reported:
+    call puts
+.a20_done:
     mov al, 0x34
     out 0x43, al
     mov al, 0xFF
@@ -140,6 +152,30 @@ entry:
     add eax, 0x10
     call debug_exit
 
+; want_a20_check: ZF set when the command line contains 'a20'
+want_a20_check:
+    push esi
+    mov esi, [mb_info]
+    mov esi, [esi + 16]
+.scan:
+    cmp byte [esi], 0
+    je .no
+    cmp word [esi], 'a2'
+    jne .next
+    cmp byte [esi + 2], '0'
+    je .yes
+.next:
+    inc esi
+    jmp .scan
+.no:
+    or esi, esi                     ; ESI is non-zero here: ZF clear
+    pop esi
+    ret
+.yes:
+    pop esi
+    cmp eax, eax                    ; ZF set
+    ret
+
 ; fail: ESI = what, counts a failure
 fail:
     push esi
@@ -161,6 +197,8 @@ msg_pit:       db 'PIT channel 0', 10, 0
 msg_checked:   db '  checks failed: ', 0
 msg_via_kbc:   db '  resetting through port 0x64', 10, 0
 msg_via_cf9:   db '  resetting through port 0xCF9', 10, 0
+msg_a20_wraps: db '  A20 off: 0x100500 aliases 0x500', 10, 0
+msg_a20_no_wrap: db '  A20 off: 0x100500 does NOT alias 0x500', 10, 0
 msg_waiting:   db '  waiting for system_reset', 10, 0
 end_of_data:
 
