@@ -1,0 +1,201 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ControlClient } from './control-client.js';
+import { CLI, REPO, type RunResult, run, start, tempDir } from './harness.js';
+
+// End-to-end: the real `tsvm` binary boots the guests the project ships, on every built-in
+// accelerator that is available here. An unavailable accelerator skips its cases with the reason.
+
+const GUESTS = join(REPO, 'packages/pc/guests');
+const DEMO = join(GUESTS, 'demo/demo.bin');
+const MBKERNEL = join(GUESTS, 'mbkernel/mbkernel.elf');
+const SNAPGUEST = join(GUESTS, 'e2e/snapguest.bin');
+const RESETGUEST = join(GUESTS, 'e2e/resetguest.bin');
+const ACCELS = ['tcg', 'kvm'] as const;
+
+interface AccelInfo {
+  name: string;
+  available: boolean;
+  reason: string;
+}
+const info: AccelInfo[] = JSON.parse(
+  execFileSync(process.execPath, [CLI, 'accels', '--json'], { encoding: 'utf8' }),
+);
+const available = (name: string) => info.find((a) => a.name === name)?.available ?? false;
+for (const a of info) {
+  if (!a.available)
+    console.warn(`[skip] ${a.name} end-to-end cases skipped: ${a.name} is unavailable: ${a.reason}`);
+}
+const both = available('tcg') && available('kvm');
+if (!both) console.warn('[skip] cross-accelerator cases need both tcg and kvm');
+
+/** The demo prints the CMOS time of day: the one line that legitimately differs between runs. */
+const withoutClock = (s: string) =>
+  s.replace(/CMOS clock: {3}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/, 'CMOS clock:   <time>');
+
+const results = new Map<string, RunResult>();
+async function runOn(accel: string, key: string, args: string[], input?: string): Promise<RunResult> {
+  const r = await run(['run', ...args, '--accel', accel, '--timeout', '60'], { input });
+  results.set(`${key}/${accel}`, r);
+  return r;
+}
+
+describe.each(ACCELS)('guests on %s', (accel) => {
+  const skip = !available(accel);
+
+  it.skipIf(skip)(
+    'demo guest: memory map, fw_cfg, clock, PIT through the 8259, Mandelbrot; exits 0',
+    async () => {
+      const r = await runOn(accel, 'demo', [DEMO, '--append', 'demo args']);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain("command line: 'demo args'");
+      expect(r.stdout).toContain('0x00100000-0x07ffffff  usable');
+      expect(r.stdout).toContain('fw_cfg:       signature QEMU, CPUs: 1');
+      expect(r.stdout).toMatch(/CMOS clock: {3}20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+      expect(r.stdout).toContain('[####################]');
+      expect(r.stdout).toContain('##########');
+      expect(r.stderr).toContain('vCPU halted with interrupts disabled');
+    },
+  );
+
+  it.skipIf(skip)('gcc-built Multiboot kernel reads its memory map, command line and modules', async () => {
+    const dir = tempDir();
+    const mod = join(dir, 'initrd.txt');
+    writeFileSync(mod, 'hello from a module\nsecond line\n');
+    const r = await runOn(accel, 'mbkernel', [
+      MBKERNEL,
+      '-m',
+      '64M',
+      '--append',
+      'console=ttyS0 answer=42',
+      '--module',
+      `${mod},initrd opt=1`,
+    ]);
+    expect(r.stdout).toContain('command line: console=ttyS0 answer=42');
+    expect(r.stdout).toContain('memory: lower 640 KiB, upper 64512 KiB');
+    expect(r.stdout).toContain('0x000100000 +0x003f00000 usable');
+    expect(r.stdout).toContain("'initrd opt=1' 32 bytes, page-aligned: yes, first line: hello from a module");
+    expect(r.stdout).toContain('mbkernel: all checks passed');
+    expect(r.status).toBe(1);
+  });
+
+  it.skipIf(skip)('snapshot guest runs to the end with its checksum', async () => {
+    const r = await runOn(accel, 'snapguest', [SNAPGUEST], 'k');
+    expect(r.stdout).toContain('got k\n20 timer ticks\nchecksum ');
+    expect(r.status).toBe(19);
+  });
+
+  it.skipIf(skip)(
+    'guest resets through 0x64/0xFE and 0xCF9 restart it with fresh CPU and device state',
+    async () => {
+      const r = await runOn(accel, 'resetguest', [RESETGUEST]);
+      expect(r.stdout).toContain('boot 0\n  checks failed: 0\n  resetting through port 0x64\n');
+      expect(r.stdout).toContain('boot 1\n  checks failed: 0\n  resetting through port 0xCF9\n');
+      expect(r.stdout).toContain('boot 2\n  checks failed: 0\n');
+      expect(r.stdout).not.toContain('not reset');
+      expect(r.status).toBe(33);
+    },
+  );
+
+  it.skipIf(skip)('control-socket system_reset restarts the guest with fresh state', async () => {
+    const dir = tempDir();
+    const sock = join(dir, 'c.sock');
+    const vm = start(['run', RESETGUEST, '--accel', accel, '--append', 'wait', '--control', `unix:${sock}`]);
+    const client = await ControlClient.connectWhenReady(sock);
+    await client.next();
+    await vm.waitFor('waiting for system_reset\n', 60_000);
+    expect(await client.execute('system_reset')).toEqual({ return: {} });
+    const r = await vm.done;
+    expect(r.stdout).toContain('waiting for system_reset\nresetguest: boot 3\n  checks failed: 0\n');
+    expect(r.stdout).not.toContain('not reset');
+    expect(r.status).toBe(33);
+  });
+
+  // The A20 gate lives in the canonical CPU state; each accelerator must mask address bit 20
+  // while it is off. TCG does. The KVM backend does not yet (it maps guest memory once and
+  // never looks at `a20Enabled`): this case is expected to fail there until it is fixed.
+  const a20 = skip ? it.skip : accel === 'kvm' ? it.fails : it;
+  a20('port 0x92 turns A20 off: 0x100500 aliases 0x500', async () => {
+    if (accel === 'kvm')
+      console.warn('[known failure] kvm: the KVM backend does not honour the A20 gate yet');
+    const r = await run(['run', RESETGUEST, '--accel', accel, '--append', 'a20', '--timeout', '60']);
+    expect(r.stdout.match(/A20 off: 0x100500 aliases 0x500/g)).toHaveLength(2);
+    expect(r.status).toBe(33);
+  });
+});
+
+describe.skipIf(!both)('identical behaviour on tcg and kvm', () => {
+  beforeAll(() => {
+    // The per-accelerator runs above produced the outputs compared here.
+  });
+
+  it.each(['demo', 'mbkernel', 'snapguest', 'resetguest'])(
+    '%s: same serial output and exit status',
+    (key) => {
+      const t = results.get(`${key}/tcg`);
+      const k = results.get(`${key}/kvm`);
+      expect(t, 'tcg run missing').toBeDefined();
+      expect(k, 'kvm run missing').toBeDefined();
+      expect(withoutClock(k!.stdout)).toBe(withoutClock(t!.stdout));
+      expect(k!.status).toBe(t!.status);
+    },
+  );
+});
+
+/** Run snapguest under `from` until `waitFor` is printed, stop, save, quit: the output so far and the file. */
+async function saveMidRun(from: string, waitFor: string): Promise<{ before: string; file: string }> {
+  const dir = tempDir();
+  const sock = join(dir, 'c.sock');
+  const file = join(dir, 'mid.snap');
+  const vm = start(['run', SNAPGUEST, '--accel', from, '--control', `unix:${sock}`], { keepStdinOpen: true });
+  const client = await ControlClient.connectWhenReady(sock);
+  await client.next();
+  await vm.waitFor(waitFor, 60_000);
+  // Stop first: the output captured then is exactly what the guest printed before the snapshot.
+  expect(await client.execute('stop')).toEqual({ return: {} });
+  expect((await client.execute('savevm', { file })).return).toMatchObject({ file });
+  expect(await client.execute('quit')).toEqual({ return: {} });
+  const r = await vm.done;
+  expect(r.status).toBe(0);
+  return { before: r.stdout, file };
+}
+
+describe.skipIf(!both)('cross-accelerator snapshots', () => {
+  let reference: RunResult;
+  beforeAll(async () => {
+    reference = await run(['run', SNAPGUEST, '--accel', 'tcg', '--timeout', '60'], { input: 'k' });
+    expect(reference.status).toBe(19);
+  });
+
+  it.each([
+    ['kvm', 'tcg'],
+    ['tcg', 'kvm'],
+  ])(
+    'saved mid-computation under %s, loaded under %s: same output and status as an uninterrupted run',
+    async (from, to) => {
+      const { before, file } = await saveMidRun(from, 'step 5 ');
+      expect(before.length).toBeLessThan(reference.stdout.length);
+      const info = await run(['snapshot', 'info', file]);
+      expect(info.stdout).toContain(`saved by:  ${from}`);
+      const after = await run(['run', SNAPGUEST, '--accel', to, '--loadvm', file, '--timeout', '60'], {
+        input: 'k',
+      });
+      expect(before + after.stdout).toBe(reference.stdout);
+      expect(after.status).toBe(reference.status);
+    },
+  );
+
+  it.each([
+    ['kvm', 'tcg'],
+    ['tcg', 'kvm'],
+  ])('saved while waiting for input under %s, loaded under %s: continues identically', async (from, to) => {
+    const { before, file } = await saveMidRun(from, 'waiting for a key\n');
+    const after = await run(['run', SNAPGUEST, '--accel', to, '--loadvm', file, '--timeout', '60'], {
+      input: 'k',
+    });
+    expect(before + after.stdout).toBe(reference.stdout);
+    expect(after.status).toBe(19);
+  });
+});
