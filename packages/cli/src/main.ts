@@ -19,6 +19,12 @@ Exit status of 'run': the guest's debug-exit status (odd), or an even status of 
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // --version works after any command, as --help does.
+  const beforeSeparator = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (beforeSeparator.includes('--version') || beforeSeparator.includes('-V')) {
+    process.stdout.write(`tsvm ${VERSION}\n`);
+    return ExitCode.Ok;
+  }
   switch (command) {
     case 'run':
       return runCommand(rest);

@@ -12,7 +12,14 @@ describe('tsvm command line', () => {
     expect(help.stdout).toContain('run IMAGE');
     const runHelp = await run(['run', '--help']);
     expect(runHelp.stdout).toContain('--savevm-at-exit FILE');
-    expect((await run(['--version'])).stdout).toMatch(/^tsvm \d+\.\d+\.\d+/);
+    for (const args of [
+      ['--version'],
+      ['run', '--version'],
+      ['accels', '--version'],
+      ['snapshot', 'info', '-V'],
+    ]) {
+      expect((await run(args)).stdout).toMatch(/^tsvm \d+\.\d+\.\d+\n$/);
+    }
     expect((await run(['accels', '--help'])).stdout).toContain('Usage: tsvm accels');
     expect((await run(['snapshot', '--help'])).stdout).toContain('Usage: tsvm snapshot info');
   });

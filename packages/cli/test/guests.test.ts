@@ -13,6 +13,8 @@ const DEMO = join(GUESTS, 'demo/demo.bin');
 const MBKERNEL = join(GUESTS, 'mbkernel/mbkernel.elf');
 const SNAPGUEST = join(GUESTS, 'e2e/snapguest.bin');
 const RESETGUEST = join(GUESTS, 'e2e/resetguest.bin');
+const ROMGUEST = join(GUESTS, 'e2e/romguest.bin');
+const BOOTSECTOR = join(GUESTS, 'e2e/bootsector.bin');
 const ACCELS = ['tcg', 'kvm'] as const;
 
 interface AccelInfo {
@@ -87,6 +89,18 @@ describe.each(ACCELS)('guests on %s', (accel) => {
     expect(r.status).toBe(19);
   });
 
+  it.skipIf(skip)('ROM image starts at the reset vector and runs from its mirror below 1 MiB', async () => {
+    const r = await runOn(accel, 'romguest', ['--rom', ROMGUEST]);
+    expect(r.stdout).toBe('romguest: running from the reset vector in real mode, CS=F000\n');
+    expect(r.status).toBe(85);
+  });
+
+  it.skipIf(skip)('flat binary runs from 0x7c00 in real mode', async () => {
+    const r = await runOn(accel, 'bootsector', [BOOTSECTOR]);
+    expect(r.stdout).toBe('bootsector: flat binary at 0x7c00, real mode\n');
+    expect(r.status).toBe(43);
+  });
+
   it.skipIf(skip)(
     'guest resets through 0x64/0xFE and 0xCF9 restart it with fresh CPU and device state',
     async () => {
@@ -131,7 +145,7 @@ describe.skipIf(!both)('identical behaviour on tcg and kvm', () => {
     // The per-accelerator runs above produced the outputs compared here.
   });
 
-  it.each(['demo', 'mbkernel', 'snapguest', 'resetguest'])(
+  it.each(['demo', 'mbkernel', 'snapguest', 'resetguest', 'romguest', 'bootsector'])(
     '%s: same serial output and exit status',
     (key) => {
       const t = results.get(`${key}/tcg`);
