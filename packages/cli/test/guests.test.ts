@@ -15,6 +15,7 @@ const SNAPGUEST = join(GUESTS, 'e2e/snapguest.bin');
 const RESETGUEST = join(GUESTS, 'e2e/resetguest.bin');
 const ROMGUEST = join(GUESTS, 'e2e/romguest.bin');
 const BOOTSECTOR = join(GUESTS, 'e2e/bootsector.bin');
+const APICGUEST = join(GUESTS, 'e2e/apicguest.bin');
 const ACCELS = ['tcg', 'kvm'] as const;
 
 interface AccelInfo {
@@ -126,6 +127,30 @@ describe.each(ACCELS)('guests on %s', (accel) => {
     expect(r.stdout).not.toContain('not reset');
     expect(r.status).toBe(33);
   });
+
+  // The local APIC is a board device reached through MMIO. The TCG executor currently splits
+  // 32-bit MMIO writes into four byte writes (its mmu writeSlow), so APIC registers only get
+  // their low byte there: this case is expected to fail on tcg until that is fixed.
+  const apicCase = skip ? it.skip : accel === 'tcg' ? it.fails : it;
+  apicCase(
+    'local APIC: base MSR, ID/version, one-shot timer into IRR, INIT/SIPI accepted, self IPI',
+    async () => {
+      if (accel === 'tcg') console.warn('[known failure] tcg: 32-bit MMIO writes arrive as byte writes');
+      const r = await run(['run', APICGUEST, '--accel', accel, '--timeout', '10']);
+      expect(r.stdout).toBe(
+        [
+          'apicguest: local APIC',
+          '  IA32_APIC_BASE = 0xfee00900',
+          '  APIC ID 0, version 0x00000014',
+          '  one-shot timer expired, vector 0x40 in IRR',
+          '  INIT and SIPI to APIC 1 accepted',
+          '  self IPI vector 0x50 in IRR',
+          '',
+        ].join('\n'),
+      );
+      expect(r.status).toBe(35);
+    },
+  );
 
   // The A20 gate lives in the canonical CPU state; each accelerator must mask address bit 20
   // while it is off. TCG does. The KVM backend does not yet (it maps guest memory once and
