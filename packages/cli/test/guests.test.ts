@@ -16,6 +16,7 @@ const RESETGUEST = join(GUESTS, 'e2e/resetguest.bin');
 const ROMGUEST = join(GUESTS, 'e2e/romguest.bin');
 const BOOTSECTOR = join(GUESTS, 'e2e/bootsector.bin');
 const APICGUEST = join(GUESTS, 'e2e/apicguest.bin');
+const IRQGUEST = join(GUESTS, 'e2e/irqguest.bin');
 const ACCELS = ['tcg', 'kvm'] as const;
 
 interface AccelInfo {
@@ -89,6 +90,17 @@ describe.each(ACCELS)('guests on %s', (accel) => {
     expect(r.stdout).toContain('got k\n20 timer ticks\nchecksum ');
     expect(r.status).toBe(19);
   });
+
+  it.skipIf(skip)(
+    'interrupts: PIT IRQ 0 and UART receive IRQ 4 through the 8259, stdin to the guest',
+    async () => {
+      const r = await runOn(accel, 'irqguest', [IRQGUEST], 'hello, world.');
+      expect(r.stdout).toBe(
+        'irqguest: IRQ 0 and IRQ 4 through the 8259, type text and a dot\nHELLO, WORLD\nirqguest: done\n',
+      );
+      expect(r.status).toBe(25);
+    },
+  );
 
   it.skipIf(skip)('ROM image starts at the reset vector and runs from its mirror below 1 MiB', async () => {
     const r = await runOn(accel, 'romguest', ['--rom', ROMGUEST]);
@@ -170,7 +182,7 @@ describe.skipIf(!both)('identical behaviour on tcg and kvm', () => {
     // The per-accelerator runs above produced the outputs compared here.
   });
 
-  it.each(['demo', 'mbkernel', 'snapguest', 'resetguest', 'romguest', 'bootsector'])(
+  it.each(['demo', 'mbkernel', 'snapguest', 'resetguest', 'romguest', 'bootsector', 'irqguest'])(
     '%s: same serial output and exit status',
     (key) => {
       const t = results.get(`${key}/tcg`);
