@@ -102,6 +102,21 @@ describe.each(ACCELS)('guests on %s', (accel) => {
     },
   );
 
+  it.skipIf(skip)("arch-x86's conformance ROMs boot through --rom", async () => {
+    const real = await runOn(accel, 'realmode-hello', [
+      '--rom',
+      join(REPO, 'packages/arch-x86/guests/realmode-hello.bin'),
+    ]);
+    expect(real.stdout).toBe('real mode ok\n');
+    expect(real.status).toBe(0x43);
+    const prot = await runOn(accel, 'protected-hello', [
+      '--rom',
+      join(REPO, 'packages/arch-x86/guests/protected-hello.bin'),
+    ]);
+    expect(prot.stdout).toBe('protected mode ok\n');
+    expect(prot.status).toBe(0x45);
+  });
+
   it.skipIf(skip)('ROM image starts at the reset vector and runs from its mirror below 1 MiB', async () => {
     const r = await runOn(accel, 'romguest', ['--rom', ROMGUEST]);
     expect(r.stdout).toBe('romguest: running from the reset vector in real mode, CS=F000\n');
@@ -182,17 +197,24 @@ describe.skipIf(!both)('identical behaviour on tcg and kvm', () => {
     // The per-accelerator runs above produced the outputs compared here.
   });
 
-  it.each(['demo', 'mbkernel', 'snapguest', 'resetguest', 'romguest', 'bootsector', 'irqguest'])(
-    '%s: same serial output and exit status',
-    (key) => {
-      const t = results.get(`${key}/tcg`);
-      const k = results.get(`${key}/kvm`);
-      expect(t, 'tcg run missing').toBeDefined();
-      expect(k, 'kvm run missing').toBeDefined();
-      expect(withoutClock(k!.stdout)).toBe(withoutClock(t!.stdout));
-      expect(k!.status).toBe(t!.status);
-    },
-  );
+  it.each([
+    'demo',
+    'mbkernel',
+    'snapguest',
+    'resetguest',
+    'romguest',
+    'bootsector',
+    'irqguest',
+    'realmode-hello',
+    'protected-hello',
+  ])('%s: same serial output and exit status', (key) => {
+    const t = results.get(`${key}/tcg`);
+    const k = results.get(`${key}/kvm`);
+    expect(t, 'tcg run missing').toBeDefined();
+    expect(k, 'kvm run missing').toBeDefined();
+    expect(withoutClock(k!.stdout)).toBe(withoutClock(t!.stdout));
+    expect(k!.status).toBe(t!.status);
+  });
 });
 
 /** Run snapguest under `from` until `waitFor` is printed, stop, save, quit: the output so far and the file. */
