@@ -90,3 +90,26 @@ describe('local APIC', () => {
     expect(mem.read(APIC + ApicReg.Svr, 4)).toBe(0xff);
   });
 });
+
+describe('local APIC timer limits', () => {
+  it('fires a periodic timer programmed faster than 100 µs at most every 100 µs', async () => {
+    const pc = await makePc();
+    const mem = pc.machine.memory;
+    const apic = pc.devices.apic;
+    mem.write(APIC + ApicReg.Svr, 4, 0x1ff);
+    mem.write(APIC + ApicReg.TimerDivide, 4, 0xb);
+    mem.write(APIC + ApicReg.LvtTimer, 4, (1 << 17) | 0x40);
+    mem.write(APIC + ApicReg.TimerInitial, 4, 10); // 10 ns
+    let fired = 0;
+    for (let t = 0; t < 1000; t++) {
+      advance(pc, 1000); // 1 ms in 1 µs steps
+      if (apic.pendingVector() === 0x40) {
+        fired++;
+        apic.acknowledge();
+        mem.write(APIC + ApicReg.Eoi, 4, 0);
+      }
+    }
+    expect(fired).toBeGreaterThanOrEqual(9);
+    expect(fired).toBeLessThanOrEqual(10);
+  });
+});

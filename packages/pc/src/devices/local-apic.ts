@@ -50,6 +50,11 @@ const SVR_ENABLE = 1 << 8;
 const VERSION = 0x14 | ((LVT_COUNT - 1) << 16);
 /** The timer counts at 1 GHz divided by the divide configuration. */
 const TIMER_NS_PER_TICK = 1;
+/**
+ * Shortest period a periodic timer fires at (100 µs). A guest that asks for less would make the
+ * host deliver interrupts back to back; the count it reads still follows the programmed rate.
+ */
+export const APIC_MIN_PERIODIC_NS = 100_000;
 
 /**
  * A local APIC for one CPU at 0xFEE00000: ID, version, TPR/PPR, EOI, SVR, ISR/TMR/IRR, ESR,
@@ -247,7 +252,8 @@ export class LocalApic {
     const periodic = ((this.lvt[TIMER] >> 17) & 3) === 1;
     const elapsed = now - this.timerStartNs;
     if (!periodic && elapsed >= period) return; // one-shot already fired
-    const next = this.timerStartNs + (periodic ? (Math.floor(elapsed / period) + 1) * period : period);
+    const step = periodic ? Math.max(period, APIC_MIN_PERIODIC_NS) : period;
+    const next = this.timerStartNs + (periodic ? (Math.floor(elapsed / step) + 1) * step : period);
     this.timer = this.machine.clock.schedule(next, () => this.timerFired(next));
   }
 
@@ -258,7 +264,7 @@ export class LocalApic {
     const periodic = ((lvt >> 17) & 3) === 1;
     if (periodic) {
       // Skip periods the host missed instead of bursting them.
-      const period = this.timerPeriodNs();
+      const period = Math.max(this.timerPeriodNs(), APIC_MIN_PERIODIC_NS);
       const now = this.machine.clock.nowNs();
       this.timerStartNs = at + Math.max(0, Math.floor((now - at) / period)) * period;
       this.scheduleTimer();
