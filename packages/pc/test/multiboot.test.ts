@@ -168,3 +168,15 @@ describe('Multiboot loader', () => {
     expect(mem.read(MB, 4)).toBe(0);
   });
 });
+
+describe('Multiboot loader: large BSS', () => {
+  it('clears a BSS that covers most of RAM without allocating a buffer for it', async () => {
+    const pc = await makePc({ ramBytes: 64 * 1024 * 1024 });
+    const mem = pc.machine.memory;
+    mem.write(MB + 40 * 1024 * 1024, 4, 0xdeadbeef);
+    const big = aoutKernel({ fields: [MB, MB, MB + 64, MB + 48 * 1024 * 1024, MB + 32] });
+    pc.setBoot(planMultiboot(big, mem, pc.layout));
+    expect(mem.read(MB + 40 * 1024 * 1024, 4)).toBe(0);
+    expect(mem.read(MB, 4)).toBe(0x1badb002);
+  });
+});

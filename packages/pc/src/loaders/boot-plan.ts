@@ -41,7 +41,17 @@ export function applyBootPlan(memory: GuestMemory, state: X86CpuState, plan: Boo
   checkBootPlan(memory, plan);
   for (const s of plan.segments) {
     memory.load(s.address, s.data);
-    if (s.zeroBytes) memory.load(s.address + s.data.length, new Uint8Array(s.zeroBytes));
+    if (s.zeroBytes) zero(memory, s.address + s.data.length, s.zeroBytes);
   }
   plan.setCpu(state);
+}
+
+/** Clear guest memory in place (a BSS can be as large as RAM: no zero buffer is allocated). */
+function zero(memory: GuestMemory, address: number, length: number): void {
+  for (let at = address; at < address + length; ) {
+    const r = memory.find(at)!; // checkBootPlan proved every byte is RAM or ROM
+    const end = Math.min(address + length, r.base + r.size);
+    r.bytes!.fill(0, at - r.base, end - r.base);
+    at = end;
+  }
 }
