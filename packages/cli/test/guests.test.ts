@@ -228,12 +228,16 @@ describe.skipIf(!both)('identical behaviour on tcg and kvm', () => {
   });
 });
 
-/** Run snapguest under `from` until `waitFor` is printed, stop, save, quit: the output so far and the file. */
-async function saveMidRun(from: string, waitFor: string): Promise<{ before: string; file: string }> {
+/** Run a guest (snapguest by default) under `from` until `waitFor` is printed, stop, save, quit: the output so far and the file. */
+async function saveMidRun(
+  from: string,
+  waitFor: string,
+  image = SNAPGUEST,
+): Promise<{ before: string; file: string }> {
   const dir = tempDir();
   const sock = join(dir, 'c.sock');
   const file = join(dir, 'mid.snap');
-  const vm = start(['run', SNAPGUEST, '--accel', from, '--control', `unix:${sock}`], { keepStdinOpen: true });
+  const vm = start(['run', image, '--accel', from, '--control', `unix:${sock}`], { keepStdinOpen: true });
   const client = await ControlClient.connectWhenReady(sock);
   await client.next();
   await vm.waitFor(waitFor, 60_000);
@@ -268,6 +272,23 @@ describe.skipIf(!both)('cross-accelerator snapshots', () => {
       });
       expect(before + after.stdout).toBe(reference.stdout);
       expect(after.status).toBe(reference.status);
+    },
+  );
+
+  it.each([
+    ['kvm', 'tcg'],
+    ['tcg', 'kvm'],
+  ])(
+    'interrupt guest halted with the PIT running under %s, loaded under %s: interrupts resume',
+    async (from, to) => {
+      const { before, file } = await saveMidRun(from, 'type text and a dot\n', IRQGUEST);
+      const after = await run(['run', IRQGUEST, '--accel', to, '--loadvm', file, '--timeout', '60'], {
+        input: 'snap.',
+      });
+      expect(before + after.stdout).toBe(
+        'irqguest: IRQ 0 and IRQ 4 through the 8259, type text and a dot\nSNAP\nirqguest: done\n',
+      );
+      expect(after.status).toBe(9);
     },
   );
 
