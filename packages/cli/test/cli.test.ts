@@ -190,6 +190,23 @@ describe('tsvm command line', () => {
     for (const a of json) expect(a.reason.length).toBeGreaterThan(0);
   });
 
+  it('ends cleanly on SIGTERM: socket removed, snapshot written, status 0', async () => {
+    const dir = tempDir();
+    const image = scriptImage(dir, 'w.bin', 'up\n', Op.wait);
+    const sock = join(dir, 'c.sock');
+    const snap = join(dir, 'term.snap');
+    const vm = start(['run', image, ...accel, '--control', `unix:${sock}`, '--savevm-at-exit', snap], {
+      keepStdinOpen: true,
+    });
+    await vm.waitFor('up\n');
+    vm.child.kill('SIGTERM');
+    const r = await vm.done;
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('terminating on signal SIGTERM');
+    expect(existsSync(sock)).toBe(false);
+    expect(existsSync(snap)).toBe(true);
+  });
+
   it('leaves no control socket file behind', async () => {
     const dir = tempDir();
     const image = scriptImage(dir, 'x.bin', Op.exit(0));

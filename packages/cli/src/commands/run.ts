@@ -303,7 +303,18 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       );
     }
     serialConsole.attachInput(pc.devices.uart);
+    // As QEMU: a signal ends the run cleanly (socket removed, terminal restored, --savevm-at-exit
+    // written); a second one ends the process at once.
+    const onSignal = (signal: NodeJS.Signals) => {
+      note(`terminating on signal ${signal}`);
+      process.once(signal, () => process.exit(ExitCode.Startup));
+      machine.requestStop({ reason: 'quit' });
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     const stop = await machine.run({ timeoutMs: config.timeoutMs });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     serialConsole.flush();
     if (config.savevmAtExit) {
       writeFileAtomic(config.savevmAtExit, machine.save());
