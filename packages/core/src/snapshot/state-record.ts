@@ -119,6 +119,7 @@ export class ByteWriter {
   private view = new DataView(this.buf.buffer);
   private length = 0;
 
+  /** Make room for n bytes; may replace `buf` and `view`, so callers take the offset before touching them. */
   private reserve(n: number): number {
     if (this.length + n > this.buf.length) {
       const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
@@ -131,19 +132,24 @@ export class ByteWriter {
     return at;
   }
   u8(v: number): void {
-    this.view.setUint8(this.reserve(1), v);
+    const at = this.reserve(1);
+    this.view.setUint8(at, v);
   }
   u16(v: number): void {
-    this.view.setUint16(this.reserve(2), v, true);
+    const at = this.reserve(2);
+    this.view.setUint16(at, v, true);
   }
   u32(v: number): void {
-    this.view.setUint32(this.reserve(4), v, true);
+    const at = this.reserve(4);
+    this.view.setUint32(at, v, true);
   }
   u64(v: bigint): void {
-    this.view.setBigUint64(this.reserve(8), v, true);
+    const at = this.reserve(8);
+    this.view.setBigUint64(at, v, true);
   }
   f64(v: number): void {
-    this.view.setFloat64(this.reserve(8), v, true);
+    const at = this.reserve(8);
+    this.view.setFloat64(at, v, true);
   }
   string16(s: string): void {
     const b = new TextEncoder().encode(s);
@@ -156,7 +162,9 @@ export class ByteWriter {
     this.raw(b);
   }
   raw(b: Uint8Array): void {
-    this.buf.set(b, this.reserve(b.length));
+    // Reserve first: `reserve` may replace `this.buf`, which must not be read before it.
+    const at = this.reserve(b.length);
+    this.buf.set(b, at);
   }
   finish(): Uint8Array {
     return this.buf.slice(0, this.length);
