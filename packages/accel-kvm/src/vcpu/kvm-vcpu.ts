@@ -62,6 +62,8 @@ export class KvmVcpu implements AcceleratorVcpu {
     this.handle = handle;
     this.view = new DataView(run);
     this.runBytes = new Uint8Array(run);
+    // Tracing is not an ioctl: switch it on first so the trace shows CPUID as the first write.
+    if (config.trace) this.addon.setTrace(handle, true);
     try {
       // CPUID before anything else, once (KVM ordering rule).
       this.addon.setCpuid2(handle, config.cpuid);
@@ -69,7 +71,6 @@ export class KvmVcpu implements AcceleratorVcpu {
       this.close();
       throw e;
     }
-    if (config.trace) this.addon.setTrace(handle, true);
     this.ctx = { addon: this.addon, handle, tscControl: config.tscControl };
   }
 
