@@ -1,7 +1,7 @@
 import { MpState, Msr, type WritebackStep, writebackPlan } from '@tsvm/arch-x86';
 import { WritebackLevel } from '@tsvm/core';
 import { afterEach, describe, expect, test } from 'vitest';
-import { type TraceEntry, compareTrace } from '../src/index.js';
+import { compareTrace, type TraceEntry } from '../src/index.js';
 import { createBoard, kvmUnusableReason, runToEnd, type TestBoard } from './helpers.js';
 
 const skip = kvmUnusableReason();
@@ -38,7 +38,9 @@ describe.skipIf(skip !== undefined)('writeback levels, proven by the set-ioctl t
     expect(board.vcpu.takeTrace()).toEqual([]); // reading writes nothing
     expect(await runToEnd(board)).toEqual({ reason: 'exit', status: 33 });
     const trace = board.vcpu.takeTrace();
-    expect(compareTrace(writebackPlan(WritebackLevel.Runtime), trace, board.vcpu.eventFlagBits)).toBeUndefined();
+    expect(
+      compareTrace(writebackPlan(WritebackLevel.Runtime), trace, board.vcpu.eventFlagBits),
+    ).toBeUndefined();
     expect(tscWrites(trace)).toEqual([]);
     expect(trace.some((t) => t.ioctl === 'KVM_SET_MP_STATE')).toBe(false);
     const bits = board.vcpu.eventFlagBits;
@@ -52,9 +54,13 @@ describe.skipIf(skip !== undefined)('writeback levels, proven by the set-ioctl t
     board.vcpu.takeTrace();
     board.machine.reset();
     const trace = board.vcpu.takeTrace();
-    expect(compareTrace(writebackPlan(WritebackLevel.Reset), trace, board.vcpu.eventFlagBits)).toBeUndefined();
+    expect(
+      compareTrace(writebackPlan(WritebackLevel.Reset), trace, board.vcpu.eventFlagBits),
+    ).toBeUndefined();
     expect(tscWrites(trace).map((t) => t.tsc)).toEqual([1n]);
-    expect(trace.filter((t) => t.ioctl === 'KVM_SET_MP_STATE').map((t) => t.flags)).toEqual([MpState.Runnable]);
+    expect(trace.filter((t) => t.ioctl === 'KVM_SET_MP_STATE').map((t) => t.flags)).toEqual([
+      MpState.Runnable,
+    ]);
     const bits = board.vcpu.eventFlagBits;
     expect(eventFlags(board, trace)).toEqual([bits.shadow | bits.nmiPending | bits.sipiVector]);
     // IA32_FEATURE_CONTROL first, TSC deadline last and on its own.

@@ -33,10 +33,13 @@ describe.skipIf(skip !== undefined)('guest clock under a debugger', () => {
       expect(stop).toEqual({ reason: 'exit', status: 1 }); // status 3 would mean the TSC went backwards
       expect(syncs).toBeGreaterThanOrEqual(200);
       const [startLo, startHi, endLo, endHi] = board.reports;
-      const guestTicks = ((BigInt(endHi) << 32n) | BigInt(endLo)) - ((BigInt(startHi) << 32n) | BigInt(startLo));
+      const guestTicks =
+        ((BigInt(endHi) << 32n) | BigInt(endLo)) - ((BigInt(startHi) << 32n) | BigInt(startLo));
       const guestMs = Number(guestTicks) / tscKhz;
       const hostMs = hostAt[2] - hostAt[1];
-      console.log(`rdtsc: ${syncs} synchronizeState calls; guest ${guestMs.toFixed(1)} ms vs host ${hostMs.toFixed(1)} ms`);
+      console.log(
+        `rdtsc: ${syncs} synchronizeState calls; guest ${guestMs.toFixed(1)} ms vs host ${hostMs.toFixed(1)} ms`,
+      );
       // Guest time between its two reports vs host time between the same two port writes.
       expect(guestMs / hostMs).toBeGreaterThan(0.8);
       expect(guestMs / hostMs).toBeLessThan(1.25);

@@ -28,7 +28,9 @@ describe.skipIf(skip !== undefined)('reset mid-run', () => {
       const trace = vcpu.takeTrace();
       expect(compareTrace(writebackPlan(WritebackLevel.Reset), trace, vcpu.eventFlagBits)).toBeUndefined();
       expect(trace.filter((t) => t.msrs?.includes(Msr.IA32_TSC)).map((t) => t.tsc)).toEqual([1n]);
-      expect(trace.filter((t) => t.ioctl === 'KVM_SET_MP_STATE').map((t) => t.flags)).toEqual([MpState.Runnable]);
+      expect(trace.filter((t) => t.ioctl === 'KVM_SET_MP_STATE').map((t) => t.flags)).toEqual([
+        MpState.Runnable,
+      ]);
       expect([...machine.memory.readBytes(0x600, 2)]).toEqual([0xde, 0xad]);
       expect(machine.memory.read(0x500, 1)).toBe(2);
     } finally {
