@@ -37,7 +37,8 @@ function writeRecord(out: ByteWriter, record: StateRecord): void {
       out.u8(Tag.Number);
       out.f64(v);
     } else if (typeof v === 'bigint') {
-      if (v < 0n || v > MAX_U64) throw new RangeError(`field '${name}': ${v} is not an unsigned 64-bit value`);
+      if (v < 0n || v > MAX_U64)
+        throw new RangeError(`field '${name}': ${v} is not an unsigned 64-bit value`);
       out.u8(Tag.BigUint64);
       out.u64(v);
     } else if (typeof v === 'boolean') {
@@ -64,7 +65,8 @@ function writeRecord(out: ByteWriter, record: StateRecord): void {
 export function decodeRecord(bytes: Uint8Array, context: string): StateRecord {
   const input = new ByteReader(bytes, context);
   const record = readRecord(input, 0);
-  if (input.remaining !== 0) throw new SnapshotError('corrupt', `${context}: ${input.remaining} trailing bytes`);
+  if (input.remaining !== 0)
+    throw new SnapshotError('corrupt', `${context}: ${input.remaining} trailing bytes`);
   return record;
 }
 
@@ -119,7 +121,6 @@ export class ByteWriter {
   private view = new DataView(this.buf.buffer);
   private length = 0;
 
-  /** Make room for n bytes; may replace `buf` and `view`, so callers take the offset before touching them. */
   private reserve(n: number): number {
     if (this.length + n > this.buf.length) {
       const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
@@ -132,23 +133,23 @@ export class ByteWriter {
     return at;
   }
   u8(v: number): void {
-    const at = this.reserve(1);
+    const at = this.reserve(1); // reserve may replace the view
     this.view.setUint8(at, v);
   }
   u16(v: number): void {
-    const at = this.reserve(2);
+    const at = this.reserve(2); // reserve may replace the view
     this.view.setUint16(at, v, true);
   }
   u32(v: number): void {
-    const at = this.reserve(4);
+    const at = this.reserve(4); // reserve may replace the view
     this.view.setUint32(at, v, true);
   }
   u64(v: bigint): void {
-    const at = this.reserve(8);
+    const at = this.reserve(8); // reserve may replace the view
     this.view.setBigUint64(at, v, true);
   }
   f64(v: number): void {
-    const at = this.reserve(8);
+    const at = this.reserve(8); // reserve may replace the view
     this.view.setFloat64(at, v, true);
   }
   string16(s: string): void {
@@ -162,8 +163,7 @@ export class ByteWriter {
     this.raw(b);
   }
   raw(b: Uint8Array): void {
-    // Reserve first: `reserve` may replace `this.buf`, which must not be read before it.
-    const at = this.reserve(b.length);
+    const at = this.reserve(b.length); // reserve may replace this.buf
     this.buf.set(b, at);
   }
   finish(): Uint8Array {
