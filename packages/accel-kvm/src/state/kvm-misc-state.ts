@@ -1,4 +1,4 @@
-import type { X86CpuState } from '@tsvm/arch-x86';
+import { MpState, type X86CpuState } from '@tsvm/arch-x86';
 
 /** `struct kvm_debugregs`: db[4], dr6, dr7, flags (u64 each), reserved. */
 export function encodeDebugRegs(state: X86CpuState, size: number): Uint8Array {
@@ -54,9 +54,14 @@ export function decodeXsave(bytes: Uint8Array, state: X86CpuState): void {
   state.xsave.set(bytes.subarray(0, state.xsave.length));
 }
 
-export function encodeMpState(state: X86CpuState): Uint8Array {
+/**
+ * mp_state for KVM. Without an in-kernel irqchip KVM accepts only RUNNABLE; a halted vCPU is
+ * then kept halted by the backend itself (`haltInUserspace`).
+ */
+export function encodeMpState(state: X86CpuState, haltInUserspace: boolean): Uint8Array {
   const bytes = new Uint8Array(4);
-  new DataView(bytes.buffer).setUint32(0, state.mpState, true);
+  const value = haltInUserspace && state.mpState === MpState.Halted ? MpState.Runnable : state.mpState;
+  new DataView(bytes.buffer).setUint32(0, value, true);
   return bytes;
 }
 

@@ -20,6 +20,8 @@ export interface StateTransferContext {
   readonly handle: VcpuHandle;
   /** KVM_CAP_TSC_CONTROL: the guest TSC frequency can be set. */
   readonly tscControl: boolean;
+  /** No in-kernel irqchip: HLT is handled in userspace, KVM only ever sees RUNNABLE. */
+  readonly haltInUserspace: boolean;
 }
 
 function msrValue(state: X86CpuState, index: number): bigint {
@@ -93,7 +95,7 @@ export function writeSubstates(
         );
         break;
       case 'mpState':
-        addon.setMpState(handle, encodeMpState(state));
+        addon.setMpState(handle, encodeMpState(state, ctx.haltInUserspace));
         break;
       case 'debugRegs':
         addon.setDebugRegs(handle, encodeDebugRegs(state, c.SIZEOF_DEBUGREGS));

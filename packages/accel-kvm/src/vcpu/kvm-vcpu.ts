@@ -1,11 +1,5 @@
-import { formatCpuState, readbackPlan, type WritebackStep, X86CpuState } from '@tsvm/arch-x86';
-import {
-  type AcceleratorVcpu,
-  type RunLimits,
-  type VcpuBinding,
-  type VcpuExit,
-  WritebackLevel,
-} from '@tsvm/core';
+import { Flag, formatCpuState, MpState, readbackPlan, type WritebackStep, X86CpuState } from '@tsvm/arch-x86';
+import type { AcceleratorVcpu, RunLimits, VcpuBinding, VcpuExit, WritebackLevel } from '@tsvm/core';
 import { KvmError } from '../errors.js';
 import type { KvmAddon, KvmConstants, TraceEntry, VcpuHandle, VmHandle } from '../native/addon.js';
 import type { EventFlagBits } from '../state/kvm-events.js';
@@ -43,8 +37,14 @@ export class KvmVcpu implements AcceleratorVcpu {
   private readonly runBytes: Uint8Array;
   private readonly state: X86CpuState;
   private readonly ctx: StateTransferContext;
-  /** The guest executed HLT and has not been woken since (no in-kernel irqchip: we track it). */
+  /**
+   * The guest executed HLT and has not been woken since. Without an in-kernel irqchip KVM
+   * returns HLT to userspace and keeps mp_state RUNNABLE, so the halt lives here and is
+   * reflected into the canonical state as `MpState.Halted` (snapshots of halted guests stay halted).
+   */
   private halted = false;
+  /** RFLAGS.IF as of the last exit or state write (decides whether a HLT can ever end). */
+  private interruptsEnabled = false;
 
   constructor(
     private readonly vm: VmLink,
@@ -71,7 +71,7 @@ export class KvmVcpu implements AcceleratorVcpu {
       this.close();
       throw e;
     }
-    this.ctx = { addon: this.addon, handle, tscControl: config.tscControl };
+    this.ctx = { addon: this.addon, handle, tscControl: config.tscControl, haltInUserspace: true };
   }
 
   /** Bits of `kvm_vcpu_events.flags`, for reading traces. */
@@ -102,13 +102,16 @@ export class KvmVcpu implements AcceleratorVcpu {
   readState(): void {
     this.live('readState');
     readSubstates(this.ctx, this.state, readbackPlan());
+    if (this.halted && this.state.mpState === MpState.Runnable) this.state.mpState = MpState.Halted;
   }
 
   writeState(level: WritebackLevel): void {
     this.live('writeState');
-    writeSubstates(this.ctx, this.state, this.config.plan(level));
-    // Reset and Full replace mp_state: a HLT from before no longer applies.
-    if (level >= WritebackLevel.Reset) this.halted = false;
+    const steps = this.config.plan(level);
+    writeSubstates(this.ctx, this.state, steps);
+    // Only a write of mp_state (Reset, Full) can change whether the vCPU is halted.
+    if (steps.some((s) => s.substate === 'mpState')) this.halted = this.state.mpState === MpState.Halted;
+    this.interruptsEnabled = (this.state.rflags & Flag.IF) !== 0;
   }
 
   /** A register dump read straight from KVM (leaves the canonical state alone). */
@@ -125,7 +128,7 @@ export class KvmVcpu implements AcceleratorVcpu {
   run(limits: RunLimits): VcpuExit {
     const handle = this.live('run');
     const { addon, c, view, binding } = this;
-    if (this.halted && !this.canWake()) return { kind: 'halt', wakeable: this.ifFlag() };
+    if (this.halted && !this.canWake()) return { kind: 'halt', wakeable: this.interruptsEnabled };
     this.halted = false;
     const budget = Math.max(MIN_SLICE_NS, Math.floor(limits.deadlineNs - binding.nowNs()));
     addon.armTimer(handle, budget);
@@ -134,6 +137,7 @@ export class KvmVcpu implements AcceleratorVcpu {
         binding.prepareEntry();
         this.deliverInterrupts(handle);
         const reason = addon.run(handle);
+        this.interruptsEnabled = this.ifFlag();
         switch (reason) {
           case -1:
             return { kind: 'yield' };
@@ -152,7 +156,7 @@ export class KvmVcpu implements AcceleratorVcpu {
           case c.EXIT_HLT:
             if (this.canWake()) break;
             this.halted = true;
-            return { kind: 'halt', wakeable: this.ifFlag() };
+            return { kind: 'halt', wakeable: this.interruptsEnabled };
           case c.EXIT_SHUTDOWN:
             return { kind: 'shutdown', reason: `vCPU ${this.index} shut down (triple fault)` };
           case c.EXIT_SYSTEM_EVENT:
@@ -187,6 +191,7 @@ export class KvmVcpu implements AcceleratorVcpu {
     return { kind: 'yield' };
   }
 
+  /** RFLAGS.IF as KVM reported it at the last exit. */
   private ifFlag(): boolean {
     return this.runBytes[this.c.RUN_IF_FLAG] !== 0;
   }
@@ -194,7 +199,7 @@ export class KvmVcpu implements AcceleratorVcpu {
   /** A HLT ends when an NMI is pending, or an interrupt is pending and IF allows it. */
   private canWake(): boolean {
     const irq = this.binding.interrupts;
-    return irq.hasNmi() || (irq.hasInterrupt() && this.ifFlag());
+    return irq.hasNmi() || (irq.hasInterrupt() && this.interruptsEnabled);
   }
 
   /** PIC path: inject when KVM says the guest can take it, else ask for an interrupt window. */
