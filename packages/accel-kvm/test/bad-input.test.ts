@@ -107,6 +107,33 @@ describe.skipIf(skip !== undefined)('bad input gives clear errors, no crash, no 
     }
   });
 
+  test('every addon function throws (never crashes) on missing or garbage arguments', () => {
+    const addon = loadAddon() as unknown as Record<string, unknown>;
+    const garbage: unknown[][] = [
+      [],
+      [undefined],
+      [{}],
+      [null, null, null],
+      ['x', -1, 1.5],
+      [Symbol('s'), 2 ** 64, {}, {}, {}, {}],
+    ];
+    const names = Object.keys(addon).filter((k) => typeof addon[k] === 'function');
+    expect(names.length).toBeGreaterThan(40);
+    for (const name of names) {
+      for (const args of garbage) {
+        if (name === 'openSystem' && typeof args[0] === 'string') continue; // 'x' is a valid (missing) path
+        let threw: unknown;
+        try {
+          (addon[name] as (...a: unknown[]) => unknown)(...args);
+        } catch (e) {
+          threw = e;
+        }
+        expect(threw, `${name}(${args.map(String).join(', ')})`).toBeInstanceOf(Error);
+        expect((threw as Error).message).toMatch(/^[A-Za-z_0-9]+/);
+      }
+    }
+  });
+
   test('out-of-range MSR batches name the MSR the kernel refused', () => {
     const addon = loadAddon();
     const sys = addon.openSystem('/dev/kvm');

@@ -1,3 +1,4 @@
+import { MpState } from '@tsvm/arch-x86';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createBoard, kvmUnusableReason, runToEnd, type TestBoard } from './helpers.js';
 
@@ -37,6 +38,25 @@ describe.skipIf(skip !== undefined)('test guests on /dev/kvm', () => {
     board.machine.vcpus[0].synchronizeState();
     expect(state.efer & 0x500).toBe(0x500); // LME and LMA
     expect(state.cs.l).toBe(true);
+  });
+
+  test('an alias shares host memory with its target, and unmapping it mid-run takes effect', async () => {
+    board = await createBoard('alias');
+    const { machine } = board;
+    const ram = machine.memory.find(0)!;
+    const alias = machine.memory.addAlias('low-alias', 0x100000, ram, 0, 0x10000);
+    ram.bytes![1] = 0x77;
+    machine.ports.register('unmap', 0xf5, 1, { write: () => machine.memory.remove(alias) });
+    expect(await runToEnd(board)).toEqual({ reason: 'exit', status: 39 });
+    expect(ram.bytes![0]).toBe(0x5a); // written through the alias, landed in RAM
+    expect(board.reports).toEqual([0x77, 0xff]);
+  });
+
+  test('application processors wait (no LAPIC to start them) while the BSP runs', async () => {
+    board = await createBoard('real', { cpuCount: 2 });
+    expect(await runToEnd(board)).toEqual({ reason: 'exit', status: 33 });
+    expect(board.output()).toBe('real mode ok!\n');
+    expect(board.machine.vcpus[1].state.mpState).toBe(MpState.Uninitialized);
   });
 
   test('a timer interrupt from the board wakes a halted guest (PIC path, KVM_INTERRUPT)', async () => {

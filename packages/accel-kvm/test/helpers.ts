@@ -36,7 +36,11 @@ export interface TestBoard {
 
 export async function createBoard(
   guestName: string | undefined,
-  options: KvmAcceleratorOptions & { onShutdown?: 'reset' | 'stop'; sliceMs?: number } = {},
+  options: KvmAcceleratorOptions & {
+    onShutdown?: 'reset' | 'stop';
+    sliceMs?: number;
+    cpuCount?: number;
+  } = {},
 ): Promise<TestBoard> {
   const accel = new KvmAccelerator(options);
   const machine = await Machine.create<X86CpuState>({
@@ -44,6 +48,7 @@ export async function createBoard(
     accelerator: accel,
     onShutdown: options.onShutdown ?? 'stop',
     sliceMs: options.sliceMs,
+    cpuCount: options.cpuCount,
   });
   machine.memory.addRam('ram', 0, RAM_BYTES);
   const rom = machine.memory.addRom('reset', ROM_BASE, 4096);
@@ -54,7 +59,7 @@ export async function createBoard(
   const board: TestBoard = {
     machine,
     accel,
-    vcpu: accel.vcpus[accel.vcpus.length - 1],
+    vcpu: accel.vcpus[0],
     reports: [],
     output: () => out,
     params: [0, 0],

@@ -13,17 +13,17 @@ describe.skipIf(skip !== undefined)('reset mid-run', () => {
     try {
       machine.memory.load(0x600, new Uint8Array([0xde, 0xad]));
       // Registered after the CPU's reset handler: sees the values the Reset writeback will push.
-      const atReset: { csBase: number; eip: number }[] = [];
+      const atReset: { csBase: number; eip: number; mpState: MpState }[] = [];
       let traceAtReset: ReturnType<typeof vcpu.takeTrace> = [];
       machine.resets.register('test-probe', () => {
         const s = machine.vcpus[0].state;
-        atReset.push({ csBase: s.cs.base >>> 0, eip: s.eip });
+        atReset.push({ csBase: s.cs.base >>> 0, eip: s.eip, mpState: s.mpState });
         traceAtReset = vcpu.takeTrace(); // everything before the reset's writeback
       });
       const stop = await machine.run({ timeoutMs: 10_000 });
       expect(stop).toEqual({ reason: 'exit', status: 5 });
       expect(board.output()).toBe('b1\nb2\n'); // the boot counter in RAM survived the reset
-      expect(atReset).toEqual([{ csBase: 0xffff0000, eip: 0xfff0 }]);
+      expect(atReset).toEqual([{ csBase: 0xffff0000, eip: 0xfff0, mpState: MpState.Runnable }]);
       expect(traceAtReset.length).toBeGreaterThan(0); // start's Full writeback
       const trace = vcpu.takeTrace();
       expect(compareTrace(writebackPlan(WritebackLevel.Reset), trace, vcpu.eventFlagBits)).toBeUndefined();

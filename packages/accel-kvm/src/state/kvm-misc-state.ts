@@ -55,12 +55,12 @@ export function decodeXsave(bytes: Uint8Array, state: X86CpuState): void {
 }
 
 /**
- * mp_state for KVM. Without an in-kernel irqchip KVM accepts only RUNNABLE; a halted vCPU is
- * then kept halted by the backend itself (`haltInUserspace`).
+ * mp_state for KVM. Without an in-kernel irqchip KVM accepts only RUNNABLE; halted and
+ * not-yet-started vCPUs are then held by the backend itself (`haltInUserspace`).
  */
 export function encodeMpState(state: X86CpuState, haltInUserspace: boolean): Uint8Array {
   const bytes = new Uint8Array(4);
-  const value = haltInUserspace && state.mpState === MpState.Halted ? MpState.Runnable : state.mpState;
+  const value = haltInUserspace ? MpState.Runnable : state.mpState;
   new DataView(bytes.buffer).setUint32(0, value, true);
   return bytes;
 }

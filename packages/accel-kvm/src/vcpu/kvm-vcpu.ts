@@ -38,11 +38,12 @@ export class KvmVcpu implements AcceleratorVcpu {
   private readonly state: X86CpuState;
   private readonly ctx: StateTransferContext;
   /**
-   * The guest executed HLT and has not been woken since. Without an in-kernel irqchip KVM
-   * returns HLT to userspace and keeps mp_state RUNNABLE, so the halt lives here and is
-   * reflected into the canonical state as `MpState.Halted` (snapshots of halted guests stay halted).
+   * Run state kept in userspace. Without an in-kernel irqchip KVM returns HLT to userspace and
+   * accepts only RUNNABLE as mp_state, so a halted vCPU (HLT executed, not woken yet) and an
+   * application processor waiting for INIT/SIPI (which cannot arrive without a LAPIC) are held
+   * here and reflected into the canonical `mpState`, so snapshots keep them.
    */
-  private halted = false;
+  private mpState: MpState = MpState.Runnable;
   /** RFLAGS.IF as of the last exit or state write (decides whether a HLT can ever end). */
   private interruptsEnabled = false;
 
@@ -102,15 +103,16 @@ export class KvmVcpu implements AcceleratorVcpu {
   readState(): void {
     this.live('readState');
     readSubstates(this.ctx, this.state, readbackPlan());
-    if (this.halted && this.state.mpState === MpState.Runnable) this.state.mpState = MpState.Halted;
+    if (this.mpState !== MpState.Runnable && this.state.mpState === MpState.Runnable)
+      this.state.mpState = this.mpState;
   }
 
   writeState(level: WritebackLevel): void {
     this.live('writeState');
     const steps = this.config.plan(level);
     writeSubstates(this.ctx, this.state, steps);
-    // Only a write of mp_state (Reset, Full) can change whether the vCPU is halted.
-    if (steps.some((s) => s.substate === 'mpState')) this.halted = this.state.mpState === MpState.Halted;
+    // Only a write of mp_state (Reset, Full) can change whether the vCPU is halted or parked.
+    if (steps.some((s) => s.substate === 'mpState')) this.mpState = this.state.mpState;
     this.interruptsEnabled = (this.state.rflags & Flag.IF) !== 0;
   }
 
@@ -128,8 +130,12 @@ export class KvmVcpu implements AcceleratorVcpu {
   run(limits: RunLimits): VcpuExit {
     const handle = this.live('run');
     const { addon, c, view, binding } = this;
-    if (this.halted && !this.canWake()) return { kind: 'halt', wakeable: this.interruptsEnabled };
-    this.halted = false;
+    if (this.mpState !== MpState.Runnable) {
+      // An AP waiting for INIT/SIPI never runs without a LAPIC; a HLT ends on an interrupt.
+      if (this.mpState !== MpState.Halted) return { kind: 'halt', wakeable: false };
+      if (!this.canWake()) return { kind: 'halt', wakeable: this.interruptsEnabled };
+      this.mpState = MpState.Runnable;
+    }
     const budget = Math.max(MIN_SLICE_NS, Math.floor(limits.deadlineNs - binding.nowNs()));
     addon.armTimer(handle, budget);
     try {
@@ -155,7 +161,7 @@ export class KvmVcpu implements AcceleratorVcpu {
             break;
           case c.EXIT_HLT:
             if (this.canWake()) break;
-            this.halted = true;
+            this.mpState = MpState.Halted;
             return { kind: 'halt', wakeable: this.interruptsEnabled };
           case c.EXIT_SHUTDOWN:
             return { kind: 'shutdown', reason: `vCPU ${this.index} shut down (triple fault)` };
