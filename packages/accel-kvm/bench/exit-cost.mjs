@@ -151,7 +151,7 @@ of each, alternating; medians.
 |---|---|---|
 | C program | ${fmt(cMed)} | 1.00 |
 | binding (\`addon.run\` + DataView read of the run area) | ${fmt(bindingMed)} | **${(bindingMed / cMed).toFixed(2)}** |
-| full backend (Machine + KvmVcpu.run + IoPortBus + JS handler) | ${backendMed ? fmt(backendMed) : 'n/a'} | ${backendMed ? (backendMed / cMed).toFixed(2) : backendNote} |
+| full backend (Machine + KvmVcpu.run + IoPortBus + JS handler; 200 ms slices) | ${backendMed ? fmt(backendMed) : 'n/a'} | ${backendMed ? (backendMed / cMed).toFixed(2) : backendNote} |
 
 Runs (ns/exit): C ${cRuns.map((x) => x.toFixed(0)).join(', ')}; binding ${bindingRuns.map((x) => x.toFixed(0)).join(', ')}; backend ${backendRuns.map((x) => x.toFixed(0)).join(', ') || 'n/a'}.
 

@@ -1,18 +1,21 @@
 import type { GuestMemory, IoPortBus } from '@tsvm/core';
-import type { KvmConstants } from '../native/addon.js';
+import type { RunLayout } from './run-layout.js';
 
 /**
  * Serve a KVM_EXIT_IO from the run area: `count` accesses of `size` bytes at one port (string
  * I/O and REP prefixes arrive as count > 1), data in the run area at `data_offset`.
  */
-export function serveIo(view: DataView, c: KvmConstants, ports: IoPortBus): void {
-  const size = view.getUint8(c.RUN_IO_SIZE) as 1 | 2 | 4;
-  const port = view.getUint16(c.RUN_IO_PORT, true);
-  const count = view.getUint32(c.RUN_IO_COUNT, true);
-  let at = Number(view.getBigUint64(c.RUN_IO_DATA_OFFSET, true));
+export function serveIo(view: DataView, r: RunLayout, ports: IoPortBus): void {
+  const size = view.getUint8(r.ioSize) as 1 | 2 | 4;
+  const port = view.getUint16(r.ioPort, true);
+  const count = view.getUint32(r.ioCount, true);
+  // data_offset is a u64 but always inside the run area: its low half is the offset (no BigInt).
+  let at = view.getUint32(r.ioDataOffset, true);
+  if (view.getUint32(r.ioDataOffset + 4, true) !== 0)
+    throw new Error('KVM_EXIT_IO data_offset is beyond 4 GiB');
   if (at + count * size > view.byteLength)
     throw new Error(`KVM_EXIT_IO data [${at}, +${count * size}) lies outside the run area`);
-  if (view.getUint8(c.RUN_IO_DIRECTION) === c.IO_OUT) {
+  if (view.getUint8(r.ioDirection) === r.ioOut) {
     for (let i = 0; i < count; i++, at += size) {
       const value =
         size === 1 ? view.getUint8(at) : size === 2 ? view.getUint16(at, true) : view.getUint32(at, true);
@@ -29,11 +32,11 @@ export function serveIo(view: DataView, c: KvmConstants, ports: IoPortBus): void
 }
 
 /** Serve a KVM_EXIT_MMIO (1, 2, 4 or 8 bytes; 8-byte accesses go to the bus as two 4-byte halves). */
-export function serveMmio(view: DataView, c: KvmConstants, memory: GuestMemory): void {
-  const address = Number(view.getBigUint64(c.RUN_MMIO_PHYS_ADDR, true));
-  const len = view.getUint32(c.RUN_MMIO_LEN, true);
-  const data = c.RUN_MMIO_DATA;
-  const isWrite = view.getUint8(c.RUN_MMIO_IS_WRITE) !== 0;
+export function serveMmio(view: DataView, r: RunLayout, memory: GuestMemory): void {
+  const address = Number(view.getBigUint64(r.mmioPhysAddr, true));
+  const len = view.getUint32(r.mmioLen, true);
+  const data = r.mmioData;
+  const isWrite = view.getUint8(r.mmioIsWrite) !== 0;
   const parts: [number, 1 | 2 | 4][] =
     len === 8
       ? [

@@ -5,6 +5,7 @@ import type { KvmAddon, KvmConstants, TraceEntry, VcpuHandle, VmHandle } from '.
 import type { EventFlagBits } from '../state/kvm-events.js';
 import { readSubstates, type StateTransferContext, writeSubstates } from '../state/state-transfer.js';
 import { serveIo, serveMmio } from './exit-io.js';
+import { RunLayout } from './run-layout.js';
 
 export interface KvmVcpuConfig {
   readonly addon: KvmAddon;
@@ -32,6 +33,7 @@ export class KvmVcpu implements AcceleratorVcpu {
   readonly index: number;
   private readonly addon: KvmAddon;
   private readonly c: KvmConstants;
+  private readonly layout: RunLayout;
   private handle: VcpuHandle | undefined;
   private readonly view: DataView;
   private readonly runBytes: Uint8Array;
@@ -59,6 +61,7 @@ export class KvmVcpu implements AcceleratorVcpu {
     this.state = binding.state;
     this.addon = config.addon;
     this.c = config.addon.constants;
+    this.layout = new RunLayout(this.c);
     const { handle, run } = this.addon.createVcpu(vm.handle, binding.index, config.mmapSize);
     this.handle = handle;
     this.view = new DataView(run);
@@ -129,7 +132,7 @@ export class KvmVcpu implements AcceleratorVcpu {
 
   run(limits: RunLimits): VcpuExit {
     const handle = this.live('run');
-    const { addon, c, view, binding } = this;
+    const { addon, c, view, binding, layout } = this;
     if (this.mpState !== MpState.Runnable) {
       // An AP waiting for INIT/SIPI never runs without a LAPIC; a HLT ends on an interrupt.
       if (this.mpState !== MpState.Halted) return { kind: 'halt', wakeable: false };
@@ -147,12 +150,12 @@ export class KvmVcpu implements AcceleratorVcpu {
         switch (reason) {
           case -1:
             return { kind: 'yield' };
-          case c.EXIT_IO:
-            serveIo(view, c, binding.ports);
+          case layout.exitIo:
+            serveIo(view, layout, binding.ports);
             if (binding.exitRequested()) return this.leaveAfterIo(handle);
             break;
-          case c.EXIT_MMIO:
-            serveMmio(view, c, binding.memory);
+          case layout.exitMmio:
+            serveMmio(view, layout, binding.memory);
             if (binding.exitRequested()) return this.leaveAfterIo(handle);
             break;
           case c.EXIT_IRQ_WINDOW_OPEN:
@@ -199,7 +202,7 @@ export class KvmVcpu implements AcceleratorVcpu {
 
   /** RFLAGS.IF as KVM reported it at the last exit. */
   private ifFlag(): boolean {
-    return this.runBytes[this.c.RUN_IF_FLAG] !== 0;
+    return this.runBytes[this.layout.ifFlag] !== 0;
   }
 
   /** A HLT ends when an NMI is pending, or an interrupt is pending and IF allows it. */
@@ -211,20 +214,20 @@ export class KvmVcpu implements AcceleratorVcpu {
   /** PIC path: inject when KVM says the guest can take it, else ask for an interrupt window. */
   private deliverInterrupts(handle: VcpuHandle): void {
     const irq = this.binding.interrupts;
-    const c = this.c;
+    const { layout, runBytes } = this;
     if (irq.hasNmi()) {
       irq.takeNmi();
       this.addon.nmi(handle);
     }
     if (!irq.hasInterrupt()) {
-      this.runBytes[c.RUN_REQUEST_INTERRUPT_WINDOW] = 0;
+      runBytes[layout.requestInterruptWindow] = 0;
       return;
     }
-    if (this.runBytes[c.RUN_READY_FOR_INTERRUPT_INJECTION] && this.ifFlag()) {
+    if (runBytes[layout.readyForInjection] && this.ifFlag()) {
       this.addon.interrupt(handle, irq.acknowledge());
-      this.runBytes[c.RUN_REQUEST_INTERRUPT_WINDOW] = 0;
+      runBytes[layout.requestInterruptWindow] = 0;
     } else {
-      this.runBytes[c.RUN_REQUEST_INTERRUPT_WINDOW] = 1;
+      runBytes[layout.requestInterruptWindow] = 1;
     }
   }
 
