@@ -11,7 +11,17 @@ if (!existsSync(join(nodedir, 'include', 'node', 'node_api.h'))) {
   );
   process.exit(1);
 }
-const gyp = createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js');
+let gyp;
+try {
+  gyp = createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js');
+} catch {
+  // A consumer's install without dev tools: KVM is optional, so leave the addon unbuilt and let
+  // probe() say so ("the KVM addon is not built") instead of failing the whole install.
+  console.warn(
+    '@tsvm/accel-kvm: node-gyp is not installed; the KVM addon was not built (probe() will report it)',
+  );
+  process.exit(0);
+}
 const args = [gyp, 'rebuild', `--nodedir=${nodedir}`, ...process.argv.slice(2)];
 const r = spawnSync(process.execPath, args, {
   stdio: 'inherit',

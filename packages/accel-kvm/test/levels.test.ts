@@ -2,6 +2,7 @@ import { MpState, Msr, type WritebackStep, writebackPlan } from '@tsvm/arch-x86'
 import { WritebackLevel } from '@tsvm/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import { compareTrace, type TraceEntry } from '../src/index.js';
+import { loadAddon, type VcpuHandle } from '../src/native/addon.js';
 import { createBoard, kvmUnusableReason, runToEnd, type TestBoard } from './helpers.js';
 
 const skip = kvmUnusableReason();
@@ -66,6 +67,50 @@ describe.skipIf(skip !== undefined)('writeback levels, proven by the set-ioctl t
     // IA32_FEATURE_CONTROL first, TSC deadline last and on its own.
     expect(trace[0].msrs).toEqual([Msr.IA32_FEATURE_CONTROL]);
     expect(trace.at(-1)?.msrs).toEqual([Msr.IA32_TSC_DEADLINE]);
+  });
+
+  test('loading a snapshot (post-init) writes exactly writebackPlan(Full)', async () => {
+    board = await createBoard('real', { trace: true });
+    board.machine.start();
+    const snapshot = board.machine.save();
+    board.vcpu.takeTrace();
+    board.machine.load(snapshot);
+    const trace = board.vcpu.takeTrace();
+    expect(compareTrace(writebackPlan(WritebackLevel.Full), trace, board.vcpu.eventFlagBits)).toBeUndefined();
+  });
+
+  test('TSC frequency: written at Full where KVM can change it, refused clearly where it cannot', async () => {
+    board = await createBoard('real', { trace: true });
+    const addon = loadAddon();
+    const handle = (board.vcpu as unknown as { handle: VcpuHandle }).handle;
+    const khz = addon.getTscKhz(handle);
+    const sys = addon.openSystem('/dev/kvm');
+    const tscControl = addon.checkExtension(sys, addon.constants.CAP_TSC_CONTROL) > 0;
+    addon.close(sys);
+    const state = board.machine.vcpus[0].state;
+    board.vcpu.takeTrace();
+    if (tscControl) {
+      state.tscFrequencyKhz = khz;
+      board.machine.start();
+      const trace = board.vcpu.takeTrace();
+      const plan = writebackPlan(WritebackLevel.Full);
+      expect(compareTrace(plan, trace, board.vcpu.eventFlagBits, { withTscFrequency: true })).toBeUndefined();
+    } else {
+      console.log('TSC frequency: this KVM lacks KVM_CAP_TSC_CONTROL; checking the refusal path');
+      state.tscFrequencyKhz = khz + 1000;
+      expect(() => board!.machine.start()).toThrow(
+        new RegExp(
+          `KVM_SET_TSC_KHZ: this KVM cannot change the TSC frequency .*asks for ${khz + 1000} kHz, the vCPU runs at ${khz} kHz`,
+        ),
+      );
+      // Refused at the tscFrequency step: only the feature-control step before it was written.
+      expect(board.vcpu.takeTrace().map((t) => t.ioctl)).toEqual(['KVM_SET_MSRS']);
+      state.tscFrequencyKhz = khz; // the frequency it already has: nothing to change
+      board.vcpu.writeState(WritebackLevel.Full);
+      expect(
+        compareTrace(writebackPlan(WritebackLevel.Full), board.vcpu.takeTrace(), board.vcpu.eventFlagBits),
+      ).toBeUndefined();
+    }
   });
 
   test('the check catches a deliberately wrong plan (TSC at Runtime, as in 2010) and a reordered one', async () => {
