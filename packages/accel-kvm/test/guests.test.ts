@@ -10,8 +10,10 @@ describe.skipIf(skip !== undefined)('test guests on /dev/kvm', () => {
 
   test('real mode: string I/O and single OUTs reach the port bus, debug exit ends the run', async () => {
     board = await createBoard('real');
+    board.onCheckpoint = (n) => n * 0x11;
     expect(await runToEnd(board)).toEqual({ reason: 'exit', status: 33 });
     expect(board.output()).toBe('real mode ok!\n');
+    expect(board.reports).toEqual([0x44332211]); // rep insb: four reads, in order, into memory
   });
 
   test('32-bit protected mode: ROM writes are dropped, MMIO goes to the memory bus', async () => {
