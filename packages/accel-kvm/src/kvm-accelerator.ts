@@ -20,7 +20,7 @@ export interface KvmAcceleratorOptions extends ProbeOptions {
 /** Linux KVM through the tsvm Node-API addon. */
 export class KvmAccelerator implements Accelerator {
   readonly name = 'kvm';
-  private readonly openVcpus: KvmVcpu[] = [];
+  private openVcpus: KvmVcpu[] = [];
 
   constructor(private readonly options: KvmAcceleratorOptions = {}) {}
 
@@ -32,8 +32,9 @@ export class KvmAccelerator implements Accelerator {
     return probeKvm(loadAddon, this.options);
   }
 
-  /** Every vCPU this accelerator created (for traces and debugging). */
+  /** The open vCPUs this accelerator created, in creation order (for traces and debugging). */
   get vcpus(): readonly KvmVcpu[] {
+    this.openVcpus = this.openVcpus.filter((v) => !v.closed);
     return this.openVcpus;
   }
 

@@ -56,7 +56,9 @@ describe.skipIf(skip !== undefined)('bad input gives clear errors, no crash, no 
   test('a vCPU used after its VM is closed', async () => {
     const board = await createBoard('real');
     board.machine.start();
+    expect(board.accel.vcpus).toEqual([board.vcpu]);
     board.machine.close();
+    expect(board.accel.vcpus).toEqual([]);
     expect(() => board.vcpu.run({ deadlineNs: 1e9 })).toThrow(/vCPU 0 used after its VM was closed \(run\)/);
     expect(() => board.vcpu.readState()).toThrow(/used after its VM was closed \(readState\)/);
     expect(() => board.vcpu.writeState(WritebackLevel.Full)).toThrow(/used after its VM was closed/);

@@ -93,6 +93,11 @@ export class KvmVcpu implements AcceleratorVcpu {
     return this.handle;
   }
 
+  /** True once the vCPU (or its VM) was closed. */
+  get closed(): boolean {
+    return this.handle === undefined || this.vm.closed;
+  }
+
   /** Record every set-ioctl from now on (a debug aid; off by default). */
   setTrace(enabled: boolean): void {
     this.addon.setTrace(this.live('setTrace'), enabled);
