@@ -1,5 +1,6 @@
-; RDTSC loop: runs until the TSC has advanced by the host-supplied tick count (ports PARAM_LO/HI),
-; exits 1 (status 3) if the TSC ever goes backwards, else reports start and end TSC and exits 0.
+; RDTSC loop: runs until the TSC has advanced by the host-supplied tick count (ports PARAM_LO/HI,
+; re-read every 256 iterations so the host can end the run when it has seen enough), exits 1
+; (status 3) if the TSC ever goes backwards, else reports start and end TSC and exits 0.
 %include "common.inc"
         bits 16
         org 0x8000
@@ -18,7 +19,14 @@ start:  cli
         out REPORT, eax
         mov eax, edx
         out REPORT, eax
-.loop:  rdtsc
+.load:  in eax, PARAM_LO
+        mov [target], eax
+        in eax, PARAM_HI
+        mov [target + 4], eax
+        mov si, 256
+.loop:  dec si
+        jz .load
+        rdtsc
         cmp edx, [prev + 4]
         jb .back
         ja .fwd
