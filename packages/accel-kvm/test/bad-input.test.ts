@@ -63,6 +63,11 @@ describe.skipIf(skip !== undefined)('bad input gives clear errors, no crash, no 
     expect(() => board.vcpu.readState()).toThrow(/used after its VM was closed \(readState\)/);
     expect(() => board.vcpu.writeState(WritebackLevel.Full)).toThrow(/used after its VM was closed/);
     expect(await board.machine.run()).toEqual({ reason: 'quit' });
+    // Guest RAM outlives the VM: the mapping goes away only when JS can no longer reach it.
+    const ram = board.machine.memory.find(0)!.bytes!;
+    expect(ram[0x8000]).toBe(0xfa); // the guest's first byte (cli) is still there
+    ram[0x8000] = 0x90;
+    expect(ram[0x8000]).toBe(0x90);
     // Below the TS layer the addon refuses a closed handle itself.
     const handle = (board.vcpu as unknown as { handle?: VcpuHandle }).handle;
     expect(handle).toBeUndefined();
