@@ -137,6 +137,12 @@ if (!hw) {
   } catch {}
 }
 const fmt = (ns) => `${(ns / 1000).toFixed(2)} µs`;
+/** A Markdown table with padded columns (the layout the repository's formatter keeps). */
+const table = (rows) => {
+  const widths = rows[0].map((_, i) => Math.max(3, ...rows.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(rows[0]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
+};
 const md = `# accel-kvm benchmarks
 
 ## Cost per port-I/O exit: binding vs C
@@ -147,11 +153,20 @@ A real-mode guest loops on \`out 0x80, al\`; each iteration is one KVM_EXIT_IO. 
 ioctls (KVM_RUN, then read the exit from the shared run area). ${EXITS} exits per run, ${RUNS} runs
 of each, alternating; medians.
 
-| path | per exit (median) | ratio to C |
-|---|---|---|
-| C program | ${fmt(cMed)} | 1.00 |
-| binding (\`addon.run\` + DataView read of the run area) | ${fmt(bindingMed)} | **${(bindingMed / cMed).toFixed(2)}** |
-| full backend (Machine + KvmVcpu.run + IoPortBus + JS handler; 200 ms slices) | ${backendMed ? fmt(backendMed) : 'n/a'} | ${backendMed ? (backendMed / cMed).toFixed(2) : backendNote} |
+${table([
+  ['path', 'per exit (median)', 'ratio to C'],
+  ['C program', fmt(cMed), '1.00'],
+  [
+    'binding (`addon.run` + DataView read of the run area)',
+    fmt(bindingMed),
+    `**${(bindingMed / cMed).toFixed(2)}**`,
+  ],
+  [
+    'full backend (Machine + KvmVcpu.run + IoPortBus + JS handler; 200 ms slices)',
+    backendMed ? fmt(backendMed) : 'n/a',
+    backendMed ? (backendMed / cMed).toFixed(2) : backendNote,
+  ],
+])}
 
 Runs (ns/exit): C ${cRuns.map((x) => x.toFixed(0)).join(', ')}; binding ${bindingRuns.map((x) => x.toFixed(0)).join(', ')}; backend ${backendRuns.map((x) => x.toFixed(0)).join(', ') || 'n/a'}.
 
