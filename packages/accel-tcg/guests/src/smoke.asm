@@ -1,0 +1,16 @@
+; Smoke test: a few ALU operations and a dump.
+%include "lib/rom.inc"
+test_main:
+        mov eax, 0x12345678
+        mov ebx, 0x9abcdef0
+        add eax, ebx
+        push dword 0xffffffff
+        push dword 1
+        call dump
+        sub eax, eax
+        push dword 0xffffffff
+        push dword 2
+        call dump
+        mov al, 0
+        ret
+%include "lib/rom-end.inc"
