@@ -4,13 +4,9 @@ test_main:
         mov eax, 0x12345678
         mov ebx, 0x9abcdef0
         add eax, ebx
-        push dword 0xffffffff
-        push dword 1
-        call dump
+        DUMP
         sub eax, eax
-        push dword 0xffffffff
-        push dword 2
-        call dump
+        DUMP
         mov al, 0
         ret
 %include "lib/rom-end.inc"

@@ -134,23 +134,33 @@ function doubleShift(c: Cpu, i: Insn, count: number, left: boolean): void {
   const off = i.mem ? ea(c, i) : 0;
   const d = i.mem ? c.readRmw(i.seg, off, size) : c.getReg(i.rm, size);
   const s = c.getReg(i.reg, size);
+  // As QEMU computes it (counts above 1 leave OF undefined; 16-bit counts above 16 shift
+  // the 48-bit d:s:d, as Intel parts do): `tmp` is the operand shifted by count - 1.
   let r: number;
   let tmp: number;
   let cf: number;
-  if (bits === 16 && count > 16) {
-    // Undefined by the SDM; QEMU shifts the 48-bit value d:s:d (left) / d:s:d (right).
-    const n = count - 16;
-    r = left ? trunc((s << n) | (d >>> (16 - n)), 2) : trunc((s >>> n) | (d << (16 - n)), 2);
-    tmp = left ? trunc((s << (n - 1)) | (d >>> (17 - n)), 2) : trunc((s >>> (n - 1)) | (d << (17 - n)), 2);
-    cf = left ? (tmp >>> 15) & 1 : tmp & 1;
-  } else if (left) {
-    r = trunc((d << count) | (s >>> (bits - count)), size);
-    tmp = count === 1 ? d : trunc((d << (count - 1)) | (s >>> (bits + 1 - count)), size);
-    cf = (tmp >>> (bits - 1)) & 1;
+  const n = count;
+  if (bits === 32) {
+    if (left) {
+      tmp = (d << (n - 1)) >>> 0;
+      r = ((d << n) | (s >>> (32 - n))) >>> 0;
+      cf = tmp >>> 31;
+    } else {
+      tmp = d >>> (n - 1);
+      r = ((d >>> n) | (s << (32 - n))) >>> 0;
+      cf = tmp & 1;
+    }
   } else {
-    r = trunc((d >>> count) | (s << (bits - count)), size);
-    tmp = count === 1 ? d : trunc((d >>> (count - 1)) | (s << (bits + 1 - count)), size);
-    cf = tmp & 1;
+    const sd = ((s << 16) | d) >>> 0;
+    if (left) {
+      tmp = (d << (n - 1)) >>> 0;
+      r = ((d << n) | (sd >>> (32 - n))) & 0xffff;
+      cf = (tmp >>> 15) & 1;
+    } else {
+      tmp = sd >>> (n - 1);
+      r = ((sd >>> n) | (d << (32 - n))) & 0xffff;
+      cf = tmp & 1;
+    }
   }
   const of = ((tmp ^ r) >>> (bits - 1)) & 1;
   setArith(c, ARITH, cf | (of ? OF : 0) | szp(r, size));
