@@ -8,6 +8,8 @@ mkdir -p expected
 names="$*"
 [ -n "$names" ] || names=$(for f in bin/*.bin; do basename "$f" .bin; done)
 for name in $names; do
+  # Guests whose reference is the SDM (QEMU deviates there) keep their hand-checked fixture.
+  if grep -q '^; REFERENCE: sdm' "src/$name.asm"; then echo "$name: SDM reference, skipped"; continue; fi
   out="expected/$name.txt"
   rm -f "$out"
   set +e

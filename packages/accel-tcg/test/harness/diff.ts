@@ -15,7 +15,12 @@ export function firstDivergence(expected: string, actual: string): Divergence | 
   for (let k = 0; k < Math.max(e.length, a.length); k++) {
     if (e[k] !== a[k]) {
       const tagged = /^([0-9a-f]{8}):/.exec(e[k] ?? a[k] ?? '');
-      return { line: k + 1, expected: e[k], actual: a[k], tag: tagged ? Number.parseInt(tagged[1], 16) : undefined };
+      return {
+        line: k + 1,
+        expected: e[k],
+        actual: a[k],
+        tag: tagged ? Number.parseInt(tagged[1], 16) : undefined,
+      };
     }
   }
   return undefined;

@@ -23,7 +23,8 @@ export function listGuests(): string[] {
 export function loadGuest(name: string): GuestFixture {
   const rom = new Uint8Array(readFileSync(join(GUESTS_DIR, 'bin', `${name}.bin`)));
   const txt = join(GUESTS_DIR, 'expected', `${name}.txt`);
-  if (!existsSync(txt)) throw new Error(`guest '${name}' has no QEMU fixture: run guests/make-fixtures.sh ${name}`);
+  if (!existsSync(txt))
+    throw new Error(`guest '${name}' has no QEMU fixture: run guests/make-fixtures.sh ${name}`);
   return {
     name,
     rom,
