@@ -4,5 +4,5 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['@tsvm/source'] },
   ssr: { resolve: { conditions: ['@tsvm/source'] } },
-  test: { include: ['test/**/*.test.ts'] },
+  test: { include: ['test/**/*.test.ts'], passWithNoTests: true },
 });

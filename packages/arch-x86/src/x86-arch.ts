@@ -1,6 +1,6 @@
 import type { ArchSupport } from '@tsvm/core';
 import { CPU_STATE_VERSION, prepareCpuStateLoad, saveCpuState } from './snapshot/cpu-state-codec.js';
-import { type X86CpuModel, DEFAULT_CPU_MODEL } from './state/cpu-model.js';
+import { DEFAULT_CPU_MODEL, type X86CpuModel } from './state/cpu-model.js';
 import { formatCpuState } from './state/format.js';
 import { applyPowerOnValues } from './state/reset-values.js';
 import { X86CpuState } from './state/x86-cpu-state.js';

@@ -1,5 +1,5 @@
-import type { GuestMemory } from './memory/guest-memory.js';
 import type { IoPortBus } from './io/io-port-bus.js';
+import type { GuestMemory } from './memory/guest-memory.js';
 import type { MemoryRegion } from './memory/memory-region.js';
 import type { WritebackLevel } from './writeback-level.js';
 

@@ -1,5 +1,5 @@
 import { WritebackLevel } from '@tsvm/core';
-import { MTRR_MSRS, Msr } from '../state/msr.js';
+import { Msr, MTRR_MSRS } from '../state/msr.js';
 
 /** The pieces of x86 vCPU state an accelerator with its own copy writes or reads, one at a time. */
 export type X86Substate =

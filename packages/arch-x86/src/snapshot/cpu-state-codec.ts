@@ -1,8 +1,8 @@
 import { type RecordFields, SnapshotError, type StateRecord } from '@tsvm/core';
 import type { PendingEvents } from '../state/events.js';
-import type { SegmentRegister, TableRegister } from '../state/segment.js';
 import { GPR_NAMES, type MpState } from '../state/registers.js';
-import { XSAVE_AREA_BYTES, type X86CpuState } from '../state/x86-cpu-state.js';
+import type { SegmentRegister, TableRegister } from '../state/segment.js';
+import { type X86CpuState, XSAVE_AREA_BYTES } from '../state/x86-cpu-state.js';
 
 /** Version of the `cpu/N` snapshot section this code writes. */
 export const CPU_STATE_VERSION = 1;
@@ -94,7 +94,12 @@ function loadEvents(f: RecordFields): PendingEvents {
       hasErrorCode: e.boolean('hasErrorCode'),
       errorCode: e.uint('errorCode'),
     },
-    interrupt: { injected: i.boolean('injected'), vector: i.uint('vector', 8), soft: i.boolean('soft'), shadow: i.uint('shadow', 8) },
+    interrupt: {
+      injected: i.boolean('injected'),
+      vector: i.uint('vector', 8),
+      soft: i.boolean('soft'),
+      shadow: i.uint('shadow', 8),
+    },
     nmi: { injected: n.boolean('injected'), pending: n.boolean('pending'), masked: n.boolean('masked') },
     sipiVector: f.uint('sipiVector', 8),
   };
@@ -107,11 +112,19 @@ export function prepareCpuStateLoad(state: X86CpuState, f: RecordFields, version
   }
   const gprFields = f.nested('gpr');
   const gpr = GPR_NAMES.map((name) => gprFields.bigint(name));
-  const segments = Object.fromEntries(SEGMENTS.map((name) => [name, loadSegment(f.nested('segments').nested(name))]));
+  const segments = Object.fromEntries(
+    SEGMENTS.map((name) => [name, loadSegment(f.nested('segments').nested(name))]),
+  );
   const tables = Object.fromEntries(TABLES.map((name) => [name, loadTable(f.nested('tables').nested(name))]));
   const rip = f.bigint('rip');
   const rflags = f.uint('rflags');
-  const cr = { cr0: f.uint('cr0'), cr2: f.bigint('cr2'), cr3: f.uint('cr3', 52), cr4: f.uint('cr4'), cr8: f.uint('cr8', 4) };
+  const cr = {
+    cr0: f.uint('cr0'),
+    cr2: f.bigint('cr2'),
+    cr3: f.uint('cr3', 52),
+    cr4: f.uint('cr4'),
+    cr8: f.uint('cr8', 4),
+  };
   const efer = f.uint('efer');
   const apicBase = f.uint('apicBase', 52);
   const xsave = f.bytes('xsave', XSAVE_AREA_BYTES);
@@ -126,12 +139,23 @@ export function prepareCpuStateLoad(state: X86CpuState, f: RecordFields, version
   const events = loadEvents(f.nested('events'));
   const a20Enabled = f.boolean('a20Enabled');
   return () => {
-    gpr.forEach((v, i) => state.setGpr64(i, v));
+    for (const [i, v] of gpr.entries()) state.setGpr64(i, v);
     state.rip = rip;
     state.rflags = rflags;
     for (const name of SEGMENTS) state[name] = segments[name];
     for (const name of TABLES) state[name] = tables[name];
-    Object.assign(state, cr, { efer, apicBase, dr6, dr7, tsc, tscFrequencyKhz, mpState, events, a20Enabled, xcr0 });
+    Object.assign(state, cr, {
+      efer,
+      apicBase,
+      dr6,
+      dr7,
+      tsc,
+      tscFrequencyKhz,
+      mpState,
+      events,
+      a20Enabled,
+      xcr0,
+    });
     state.xsave.set(xsave);
     dr.forEach((v, i) => {
       state.dr[i] = v;

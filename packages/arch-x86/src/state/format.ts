@@ -20,9 +20,14 @@ export function formatCpuState(state: X86CpuState): string {
         .join(' '),
     );
   }
-  lines.push(`RIP=${h(state.rip, 16)} RFL=${h(state.rflags >>> 0, 8)} MP=${state.mpState} A20=${+state.a20Enabled}`);
-  for (const name of ['es', 'cs', 'ss', 'ds', 'fs', 'gs', 'ldt', 'tr'] as const) lines.push(seg(name, state[name]));
-  lines.push(`GDT=${h(state.gdt.base >>> 0, 8)} ${h(state.gdt.limit, 4)}  IDT=${h(state.idt.base >>> 0, 8)} ${h(state.idt.limit, 4)}`);
+  lines.push(
+    `RIP=${h(state.rip, 16)} RFL=${h(state.rflags >>> 0, 8)} MP=${state.mpState} A20=${+state.a20Enabled}`,
+  );
+  for (const name of ['es', 'cs', 'ss', 'ds', 'fs', 'gs', 'ldt', 'tr'] as const)
+    lines.push(seg(name, state[name]));
+  lines.push(
+    `GDT=${h(state.gdt.base >>> 0, 8)} ${h(state.gdt.limit, 4)}  IDT=${h(state.idt.base >>> 0, 8)} ${h(state.idt.limit, 4)}`,
+  );
   lines.push(
     `CR0=${h(state.cr0 >>> 0, 8)} CR2=${h(state.cr2, 16)} CR3=${h(state.cr3, 16)} CR4=${h(state.cr4 >>> 0, 8)} EFER=${h(state.efer, 8)}`,
   );

@@ -50,6 +50,7 @@ export function msrName(index: number): string {
     const n = (index - Msr.IA32_MTRR_PHYSBASE0) >> 1;
     return `IA32_MTRR_PHYS${index & 1 ? 'MASK' : 'BASE'}${n}`;
   }
-  if (index > Msr.IA32_MTRR_FIX4K_C0000 && index < Msr.IA32_MTRR_FIX4K_C0000 + 8) return `IA32_MTRR_FIX4K_${index.toString(16)}`;
+  if (index > Msr.IA32_MTRR_FIX4K_C0000 && index < Msr.IA32_MTRR_FIX4K_C0000 + 8)
+    return `IA32_MTRR_FIX4K_${index.toString(16)}`;
   return `MSR 0x${index.toString(16)}`;
 }

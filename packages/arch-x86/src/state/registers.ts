@@ -19,8 +19,22 @@ export enum Gpr {
 }
 
 export const GPR_NAMES = [
-  'rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi',
-  'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15',
+  'rax',
+  'rcx',
+  'rdx',
+  'rbx',
+  'rsp',
+  'rbp',
+  'rsi',
+  'rdi',
+  'r8',
+  'r9',
+  'r10',
+  'r11',
+  'r12',
+  'r13',
+  'r14',
+  'r15',
 ] as const;
 
 /** RFLAGS bits. */

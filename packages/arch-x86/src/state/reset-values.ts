@@ -1,8 +1,8 @@
-import { type X86CpuModel, DEFAULT_CPU_MODEL, processorSignature } from './cpu-model.js';
+import { DEFAULT_CPU_MODEL, processorSignature, type X86CpuModel } from './cpu-model.js';
 import { makePendingEvents } from './events.js';
 import { Msr, MTRR_MSRS } from './msr.js';
 import { Gpr, MpState } from './registers.js';
-import { type SegmentRegister, makeSegment } from './segment.js';
+import { makeSegment, type SegmentRegister } from './segment.js';
 import type { X86CpuState } from './x86-cpu-state.js';
 
 /** Default APIC base: 0xFEE00000 with the global-enable bit (11); bit 8 marks the bootstrap processor. */
@@ -58,10 +58,14 @@ export function applyInitValues(state: X86CpuState, options: { model?: X86CpuMod
 }
 
 /** Power-on (and system reset) values for vCPU `index`; vCPU 0 is the bootstrap processor. */
-export function applyPowerOnValues(state: X86CpuState, index: number, options: { model?: X86CpuModel } = {}): void {
+export function applyPowerOnValues(
+  state: X86CpuState,
+  index: number,
+  options: { model?: X86CpuModel } = {},
+): void {
   state.cr0 = 0x60000010;
   applyInitValues(state, options);
-  state.apicBase = APIC_BASE_ADDRESS | APIC_ENABLE | (index === 0 ? APIC_BSP : 0);
+  state.apicBase = (APIC_BASE_ADDRESS | APIC_ENABLE | (index === 0 ? APIC_BSP : 0)) >>> 0;
   state.mpState = index === 0 ? MpState.Runnable : MpState.Uninitialized;
   state.a20Enabled = true;
   // x87: FCW 0040h at power-up, FSW 0, all registers empty (abridged tag 00h); MXCSR 1F80h.

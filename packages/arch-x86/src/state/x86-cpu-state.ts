@@ -1,6 +1,6 @@
-import { type PendingEvents, makePendingEvents } from './events.js';
+import { makePendingEvents, type PendingEvents } from './events.js';
 import { MpState } from './registers.js';
-import { type SegmentRegister, type TableRegister, makeSegment } from './segment.js';
+import { makeSegment, type SegmentRegister, type TableRegister } from './segment.js';
 
 /** Size of the XSAVE area kept in the state; the first 512 bytes are the FXSAVE layout. */
 export const XSAVE_AREA_BYTES = 4096;

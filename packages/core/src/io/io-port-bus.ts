@@ -37,7 +37,13 @@ export class IoPortBus {
   private unassigned: UnassignedAccessObserver | undefined;
 
   register(name: string, first: number, count: number, handler: IoPortHandler): void {
-    if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count <= 0 || first + count > PORT_COUNT) {
+    if (
+      !Number.isInteger(first) ||
+      !Number.isInteger(count) ||
+      first < 0 ||
+      count <= 0 ||
+      first + count > PORT_COUNT
+    ) {
       throw new IoPortError(`ports for '${name}': range ${first}+${count} is outside 0..0xffff`);
     }
     for (let p = first; p < first + count; p++) {

@@ -1,14 +1,14 @@
 import type { Accelerator, AcceleratorVm, InterruptLines, VcpuExit } from '../accelerator.js';
 import { IoPortBus } from '../io/io-port-bus.js';
 import { GuestMemory } from '../memory/guest-memory.js';
-import { SnapshotError } from '../snapshot/snapshot-error.js';
 import { type DecodedSnapshot, decodeSnapshot, encodeSnapshot } from '../snapshot/snapshot-container.js';
-import { type SnapshotSection, checkSectionVersion, recordSection } from '../snapshot/snapshot-section.js';
+import { SnapshotError } from '../snapshot/snapshot-error.js';
+import { checkSectionVersion, recordSection, type SnapshotSection } from '../snapshot/snapshot-section.js';
 import type { ArchSupport } from './arch-support.js';
 import { ramSection } from './ram-section.js';
 import { ResetRegistry } from './reset-registry.js';
-import { VirtualClock } from './virtual-clock.js';
 import { Vcpu } from './vcpu.js';
+import { VirtualClock } from './virtual-clock.js';
 
 export interface MachineOptions<State> {
   readonly arch: ArchSupport<State>;
@@ -82,7 +82,9 @@ export class Machine<State = unknown> {
     this.accelerator = options.accelerator;
     this.onShutdown = options.onShutdown ?? 'reset';
     this.sliceNs = (options.sliceMs ?? 10) * 1e6;
-    this.memory = new GuestMemory(vm.allocateMemory ? (bytes, name) => vm.allocateMemory!(bytes, name) : undefined);
+    this.memory = new GuestMemory(
+      vm.allocateMemory ? (bytes, name) => vm.allocateMemory!(bytes, name) : undefined,
+    );
     this.memory.listen({ added: (r) => vm.mapRegion?.(r), removed: (r) => vm.unmapRegion?.(r) });
     this.registerSection(ramSection(this.memory));
     this.registerSection(
@@ -100,7 +102,8 @@ export class Machine<State = unknown> {
 
   static async create<State>(options: MachineOptions<State>): Promise<Machine<State>> {
     const cpuCount = options.cpuCount ?? 1;
-    if (!Number.isInteger(cpuCount) || cpuCount < 1) throw new Error(`cpuCount must be a positive integer, got ${cpuCount}`);
+    if (!Number.isInteger(cpuCount) || cpuCount < 1)
+      throw new Error(`cpuCount must be a positive integer, got ${cpuCount}`);
     const vm = await options.accelerator.createVm({ arch: options.arch.name, cpuCount });
     const machine = new Machine(options, vm);
     for (let index = 0; index < cpuCount; index++) await machine.addVcpu(index);
@@ -147,7 +150,8 @@ export class Machine<State = unknown> {
 
   /** Add a device's (or board's) snapshot section. Names are unique. */
   registerSection(section: SnapshotSection): void {
-    if (this.sections.has(section.name)) throw new Error(`snapshot section '${section.name}' is already registered`);
+    if (this.sections.has(section.name))
+      throw new Error(`snapshot section '${section.name}' is already registered`);
     this.sections.set(section.name, section);
   }
 
@@ -186,7 +190,11 @@ export class Machine<State = unknown> {
   /** Sync point 1: pull every vCPU's state, then serialize every section. */
   save(): Uint8Array {
     for (const v of this.vcpus) v.synchronizeState();
-    const sections = [...this.sections.values()].map((s) => ({ name: s.name, version: s.version, data: s.save() }));
+    const sections = [...this.sections.values()].map((s) => ({
+      name: s.name,
+      version: s.version,
+      data: s.save(),
+    }));
     return encodeSnapshot(
       { arch: this.arch.name, savedBy: this.accelerator.name, createdAt: new Date().toISOString() },
       sections,
@@ -212,11 +220,15 @@ export class Machine<State = unknown> {
 
   private prepareLoad(snapshot: DecodedSnapshot): (() => void)[] {
     if (snapshot.arch !== this.arch.name) {
-      throw new SnapshotError('foreign', `it is for architecture '${snapshot.arch}', this machine is '${this.arch.name}'`);
+      throw new SnapshotError(
+        'foreign',
+        `it is for architecture '${snapshot.arch}', this machine is '${this.arch.name}'`,
+      );
     }
     const saved = new Map(snapshot.sections.map((s) => [s.name, s]));
     for (const name of saved.keys()) {
-      if (!this.sections.has(name)) throw new SnapshotError('mismatch', `section '${name}' matches no part of this machine`);
+      if (!this.sections.has(name))
+        throw new SnapshotError('mismatch', `section '${name}' matches no part of this machine`);
     }
     return [...this.sections.values()].map((section) => {
       const data = saved.get(section.name);
@@ -280,7 +292,10 @@ export class Machine<State = unknown> {
 
   private exitRequested(): boolean {
     return (
-      this.stopRequest !== undefined || this.resetRequested || this.pauseRequested || this.safePointQueue.length > 0
+      this.stopRequest !== undefined ||
+      this.resetRequested ||
+      this.pauseRequested ||
+      this.safePointQueue.length > 0
     );
   }
 
@@ -288,7 +303,10 @@ export class Machine<State = unknown> {
   async run(options: { timeoutMs?: number } = {}): Promise<MachineStop> {
     this.start();
     if (this.phaseValue === 'stopped') return { reason: 'quit' };
-    const timeoutAt = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : this.clock.nowNs() + options.timeoutMs * 1e6;
+    const timeoutAt =
+      options.timeoutMs === undefined
+        ? Number.POSITIVE_INFINITY
+        : this.clock.nowNs() + options.timeoutMs * 1e6;
     let lastYield = this.clock.nowNs();
     for (;;) {
       this.drainSafePoints();
@@ -317,7 +335,10 @@ export class Machine<State = unknown> {
       }
       if (halted && !this.exitRequested()) {
         if (!wakeable && this.clock.nextDeadlineNs() === Number.POSITIVE_INFINITY) {
-          return this.finish({ reason: 'halted', message: 'vCPU halted with interrupts disabled and nothing pending' });
+          return this.finish({
+            reason: 'halted',
+            message: 'vCPU halted with interrupts disabled and nothing pending',
+          });
         }
         // Sleep until the next timer, an interrupt (kick), or a poll interval.
         const untilNs = Math.min(this.clock.nextDeadlineNs(), timeoutAt) - this.clock.nowNs();
@@ -335,7 +356,10 @@ export class Machine<State = unknown> {
     try {
       return await vcpu.run({ deadlineNs });
     } catch (e) {
-      return { kind: 'error', message: `accelerator '${this.accelerator.name}' failed: ${(e as Error)?.message ?? String(e)}` };
+      return {
+        kind: 'error',
+        message: `accelerator '${this.accelerator.name}' failed: ${(e as Error)?.message ?? String(e)}`,
+      };
     } finally {
       this.inGuest = false;
     }

@@ -44,7 +44,10 @@ export function ramSection(memory: GuestMemory): SnapshotSection {
       const saved = fields.list('regions');
       const regions = backed();
       if (saved.length !== regions.length) {
-        throw new SnapshotError('mismatch', `snapshot has ${saved.length} RAM/ROM regions, machine has ${regions.length}`);
+        throw new SnapshotError(
+          'mismatch',
+          `snapshot has ${saved.length} RAM/ROM regions, machine has ${regions.length}`,
+        );
       }
       const plan = regions.map((r, i) => {
         const s = saved[i];

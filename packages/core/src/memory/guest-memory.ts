@@ -1,4 +1,10 @@
-import { type MemoryRegion, type MmioHandler, PAGE_SIZE, describeRegion, regionEnd } from './memory-region.js';
+import {
+  describeRegion,
+  type MemoryRegion,
+  type MmioHandler,
+  PAGE_SIZE,
+  regionEnd,
+} from './memory-region.js';
 
 /** Thrown when a region cannot be added to the memory map. */
 export class MemoryMapError extends Error {
@@ -52,7 +58,8 @@ export class GuestMemory {
 
   /** Show `size` bytes of `target`, starting at `offset` in it, at another address too. */
   addAlias(name: string, base: number, target: MemoryRegion, offset: number, size: number): MemoryRegion {
-    if (!target.bytes) throw new MemoryMapError(`alias '${name}': target ${describeRegion(target)} has no bytes`);
+    if (!target.bytes)
+      throw new MemoryMapError(`alias '${name}': target ${describeRegion(target)} has no bytes`);
     if (offset < 0 || offset % PAGE_SIZE !== 0 || offset + size > target.size) {
       throw new MemoryMapError(
         `alias '${name}': offset ${hex(offset)} size ${hex(size)} does not fit in ${describeRegion(target)}`,
@@ -188,7 +195,9 @@ export class GuestMemory {
 
   private checkPlacement(name: string, base: number, size: number, pageAligned: boolean): void {
     if (!Number.isSafeInteger(base) || !Number.isSafeInteger(size) || base < 0 || size <= 0) {
-      throw new MemoryMapError(`region '${name}': base ${base} and size ${size} must be non-negative integers`);
+      throw new MemoryMapError(
+        `region '${name}': base ${base} and size ${size} must be non-negative integers`,
+      );
     }
     if (base + size > MAX_PHYSICAL_ADDRESS) {
       throw new MemoryMapError(`region '${name}' ends beyond the 52-bit physical address space`);

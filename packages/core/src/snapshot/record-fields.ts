@@ -18,7 +18,10 @@ export class RecordFields {
   private get(name: string, type: string, ok: (v: FieldValue) => boolean): FieldValue {
     const v = this.record[name];
     if (v === undefined || !ok(v)) {
-      throw new SnapshotError('corrupt', `${this.context}: field '${name}' is ${v === undefined ? 'missing' : 'not a'} ${type}`);
+      throw new SnapshotError(
+        'corrupt',
+        `${this.context}: field '${name}' is ${v === undefined ? 'missing' : 'not a'} ${type}`,
+      );
     }
     return v;
   }
@@ -29,7 +32,10 @@ export class RecordFields {
   uint(name: string, bits = 32): number {
     const v = this.number(name);
     if (!Number.isInteger(v) || v < 0 || v >= 2 ** bits) {
-      throw new SnapshotError('corrupt', `${this.context}: field '${name}' = ${v} is not a ${bits}-bit unsigned integer`);
+      throw new SnapshotError(
+        'corrupt',
+        `${this.context}: field '${name}' = ${v} is not a ${bits}-bit unsigned integer`,
+      );
     }
     return v;
   }
@@ -53,7 +59,11 @@ export class RecordFields {
     return v;
   }
   nested(name: string): RecordFields {
-    const v = this.get(name, 'record', (v) => typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v));
+    const v = this.get(
+      name,
+      'record',
+      (v) => typeof v === 'object' && !(v instanceof Uint8Array) && !Array.isArray(v),
+    );
     return new RecordFields(v as StateRecord, `${this.context}.${name}`);
   }
   list(name: string): RecordFields[] {

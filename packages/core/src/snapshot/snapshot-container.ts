@@ -91,7 +91,10 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
     if (bytes[i] !== magic[i]) throw new SnapshotError('foreign', 'not a tsvm snapshot (bad magic bytes)');
   }
   if (bytes.length < PREAMBLE_BYTES) {
-    throw new SnapshotError('truncated', `file has ${bytes.length} bytes, less than the ${PREAMBLE_BYTES}-byte preamble`);
+    throw new SnapshotError(
+      'truncated',
+      `file has ${bytes.length} bytes, less than the ${PREAMBLE_BYTES}-byte preamble`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const formatVersion = view.getUint32(8, true);
@@ -104,7 +107,10 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   if (formatVersion === 0) throw new SnapshotError('corrupt', 'container format version 0');
   const headerLength = view.getUint32(12, true);
   if (headerLength > MAX_HEADER_BYTES) {
-    throw new SnapshotError('corrupt', `header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+    throw new SnapshotError(
+      'corrupt',
+      `header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit`,
+    );
   }
   const dataStart = PREAMBLE_BYTES + headerLength + 4;
   if (bytes.length < dataStart) {
@@ -116,7 +122,10 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   }
   const header = parseHeader(headerBytes);
   if (bytes.length < header.totalLength) {
-    throw new SnapshotError('truncated', `file has ${bytes.length} bytes, header declares ${header.totalLength}`);
+    throw new SnapshotError(
+      'truncated',
+      `file has ${bytes.length} bytes, header declares ${header.totalLength}`,
+    );
   }
   if (bytes.length > header.totalLength) {
     throw new SnapshotError('corrupt', `${bytes.length - header.totalLength} unexpected bytes after the end`);

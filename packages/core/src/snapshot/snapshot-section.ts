@@ -1,6 +1,6 @@
 import { RecordFields } from './record-fields.js';
 import { SnapshotError } from './snapshot-error.js';
-import { type StateRecord, decodeRecord, encodeRecord } from './state-record.js';
+import { decodeRecord, encodeRecord, type StateRecord } from './state-record.js';
 
 /**
  * One named, versioned part of a snapshot (one per device, one per vCPU, one for RAM).

@@ -37,7 +37,8 @@ function writeRecord(out: ByteWriter, record: StateRecord): void {
       out.u8(Tag.Number);
       out.f64(v);
     } else if (typeof v === 'bigint') {
-      if (v < 0n || v > MAX_U64) throw new RangeError(`field '${name}': ${v} is not an unsigned 64-bit value`);
+      if (v < 0n || v > MAX_U64)
+        throw new RangeError(`field '${name}': ${v} is not an unsigned 64-bit value`);
       out.u8(Tag.BigUint64);
       out.u64(v);
     } else if (typeof v === 'boolean') {
@@ -64,7 +65,8 @@ function writeRecord(out: ByteWriter, record: StateRecord): void {
 export function decodeRecord(bytes: Uint8Array, context: string): StateRecord {
   const input = new ByteReader(bytes, context);
   const record = readRecord(input, 0);
-  if (input.remaining !== 0) throw new SnapshotError('corrupt', `${context}: ${input.remaining} trailing bytes`);
+  if (input.remaining !== 0)
+    throw new SnapshotError('corrupt', `${context}: ${input.remaining} trailing bytes`);
   return record;
 }
 
@@ -131,19 +133,24 @@ export class ByteWriter {
     return at;
   }
   u8(v: number): void {
-    this.view.setUint8(this.reserve(1), v);
+    const at = this.reserve(1); // reserve may replace the view
+    this.view.setUint8(at, v);
   }
   u16(v: number): void {
-    this.view.setUint16(this.reserve(2), v, true);
+    const at = this.reserve(2); // reserve may replace the view
+    this.view.setUint16(at, v, true);
   }
   u32(v: number): void {
-    this.view.setUint32(this.reserve(4), v, true);
+    const at = this.reserve(4); // reserve may replace the view
+    this.view.setUint32(at, v, true);
   }
   u64(v: bigint): void {
-    this.view.setBigUint64(this.reserve(8), v, true);
+    const at = this.reserve(8); // reserve may replace the view
+    this.view.setBigUint64(at, v, true);
   }
   f64(v: number): void {
-    this.view.setFloat64(this.reserve(8), v, true);
+    const at = this.reserve(8); // reserve may replace the view
+    this.view.setFloat64(at, v, true);
   }
   string16(s: string): void {
     const b = new TextEncoder().encode(s);
@@ -156,7 +163,8 @@ export class ByteWriter {
     this.raw(b);
   }
   raw(b: Uint8Array): void {
-    this.buf.set(b, this.reserve(b.length));
+    const at = this.reserve(b.length); // reserve may replace this.buf
+    this.buf.set(b, at);
   }
   finish(): Uint8Array {
     return this.buf.slice(0, this.length);

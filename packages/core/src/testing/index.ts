@@ -1,1 +1,7 @@
-export {};
+export {
+  ConformanceFailure,
+  type ConformanceOptions,
+  type ConformanceScenario,
+  conformanceScenarios,
+  type GuestScenario,
+} from './conformance.js';
