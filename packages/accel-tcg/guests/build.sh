@@ -10,3 +10,6 @@ for src in src/*.asm; do
   nasm -f bin -w-number-overflow -I . -l "bin/$name.lst" -o "bin/$name.bin" "$src"
   echo "built bin/$name.bin"
 done
+# The randomized test's runner is not a guest on its own (it calls generated code).
+nasm -f bin -w-number-overflow -I . -l random/runner.lst -o random/runner.bin random/runner.asm
+echo "built random/runner.bin"

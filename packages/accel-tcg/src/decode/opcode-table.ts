@@ -209,9 +209,10 @@ ONE_BYTE[0xef] = op('out', io.opOutDx, { ends: true });
 ONE_BYTE[0xf1] = op('int1', ctl.opInt1, { ends: true });
 ONE_BYTE[0xf4] = op('hlt', sys.opHlt, { ends: true });
 ONE_BYTE[0xf5] = op('cmc', misc.opCmc);
+// /1 is an undocumented TEST alias on some parts; the SDM leaves it reserved and QEMU raises #UD.
 const grp3 = (byte: boolean) => [
   op('test', alu.opTestRmImm, { byte, imm: 'z' }),
-  op('test', alu.opTestRmImm, { byte, imm: 'z' }),
+  UD,
   op('not', alu.opNot, { byte, lock: true }),
   op('neg', alu.opNeg, { byte, lock: true }),
   op('mul', md.opMul, { byte }),

@@ -118,13 +118,9 @@ export function opCmpxchg8b(c: Cpu, i: Insn): void {
   }
 }
 
-/** 0F C8-CF: BSWAP r32 (16-bit form: undefined; QEMU clears the low word). */
+/** 0F C8-CF: BSWAP r32 (with 0x66 the SDM leaves the result undefined; QEMU swaps all 32 bits). */
 export function opBswap(c: Cpu, i: Insn): void {
   const n = i.opc & 7;
   const v = c.r[n];
-  if (i.size === 2) {
-    c.setReg(n, 2, 0);
-    return;
-  }
   c.r[n] = ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
 }
