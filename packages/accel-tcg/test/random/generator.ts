@@ -239,7 +239,7 @@ export function generateProgram(seed: number, count: number): { code: Uint8Array
     code.push(0, 0, 0, 0);
     code.push(0xbf, ...le32(SCRATCH), 0xb9, ...le32(SCRATCH_BYTES / 4), 0xfc, 0xf3, 0xa5);
     code.push(0xbb, ...le32(SCRATCH));
-    [0, 1, 2, 5, 6, 7].forEach((r, i) => code.push(0xb8 + r, ...le32(regs[i])));
+    for (const [i, r] of [0, 1, 2, 5, 6, 7].entries()) code.push(0xb8 + r, ...le32(regs[i]));
     code.push(0x68, ...le32(flags), 0x9d);
     insns.forEach((insn, j) => {
       // mov dword [RESUME_EIP], <the dump below>: a fault resumes there.
