@@ -109,7 +109,8 @@ export class BlockCache {
     this.translated++;
     const page = Math.floor(phys / 4096);
     const block = new Block(insns, key, page);
-    if (!cache || crosses) return block;
+    // Code from MMIO or unassigned addresses is decoded afresh every time: a device may change it.
+    if (!cache || crosses || !c.memory.find(phys)?.bytes) return block;
     this.blocks.set(key, block);
     let list = this.byPage.get(page);
     if (!list) {
