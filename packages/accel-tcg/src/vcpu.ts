@@ -86,7 +86,9 @@ export class TcgVcpu implements AcceleratorVcpu {
     const startRetired = c.retired;
     let blocks = 0;
     for (;;) {
-      this.takeInterrupt();
+      // Maskable interrupts are looked for at every block boundary while IF is set; the NMI
+      // line (and a pending interrupt shadow) every 16 blocks otherwise.
+      if (c.flags & IF || (blocks & 15) === 0) this.takeInterrupt();
       if (c.halted) return { kind: 'halt', wakeable: (c.flags & IF) !== 0 };
       const singleStep = (c.flags & TF) !== 0 || (this.state.dr7 & 0xff) !== 0;
       let block = cache.current;

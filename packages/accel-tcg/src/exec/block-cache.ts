@@ -3,12 +3,20 @@ import type { Insn } from '../decode/insn.js';
 import { type Cpu, Seg } from './cpu.js';
 import { CpuFault, Vec } from './fault.js';
 
+/** Jump cache: the last block entered at each (hashed) linear address, as QEMU's tb_jmp_cache. */
+const JC_SIZE = 4096;
+
 /** Longest block; long straight-line runs are split so deadlines and interrupts stay timely. */
 const MAX_BLOCK_INSNS = 64;
 
 /** A translation block: pre-decoded instructions from one physical page, entered at its first. */
 export class Block {
   valid = true;
+  /** Where the jump cache last saw it: linear address, MMU generation, CPL 3, code size. */
+  lin = -1;
+  gen = -1;
+  user = false;
+  code32 = false;
   constructor(
     readonly insns: Insn[],
     /** Cache key: physical address × 2 + code32. */
@@ -27,11 +35,13 @@ export class BlockCache {
   private readonly byPage = new Map<number, Block[]>();
   /** The block being executed (an invalidation of it stops it after the current instruction). */
   current: Block | undefined;
+  private readonly jump: (Block | undefined)[] = new Array(JC_SIZE).fill(undefined);
   translated = 0;
 
   constructor(private readonly cpu: () => Cpu) {}
 
   clear(): void {
+    this.jump.fill(undefined);
     this.blocks.clear();
     for (const page of this.byPage.keys()) this.cpu().mmu.codePages[page] = 0;
     this.byPage.clear();
@@ -50,16 +60,33 @@ export class BlockCache {
     }
   }
 
-  /** The block starting at the current CS:EIP, translating it if needed. Throws fetch faults. */
+  /**
+   * The block starting at the current CS:EIP, translating it if needed. Throws fetch faults.
+   * The jump cache answers most lookups without a page walk or a map lookup; it is only
+   * trusted while the MMU generation (every TLB flush bumps it) and the privilege level match.
+   */
   lookup(c: Cpu): Block {
     const eip = c.eip;
     if (eip > c.segs[Seg.CS].limit >>> 0) throw new CpuFault(Vec.GP, 0);
-    const lin = (c.sbase[Seg.CS] + eip) | 0;
-    const phys = c.mmu.translate(lin, false, c.cpl === 3);
+    const lin = (c.sbase[Seg.CS] + eip) >>> 0;
+    const slot = (lin ^ (lin >>> 12)) & (JC_SIZE - 1);
+    const user = c.cpl === 3;
+    const j = this.jump[slot];
+    if (j !== undefined && j.lin === lin && j.valid && j.gen === c.mmu.generation && j.user === user && j.code32 === c.code32) {
+      return j;
+    }
+    const phys = c.mmu.translateFetch(lin);
     const key = phys * 2 + (c.code32 ? 1 : 0);
-    const hit = this.blocks.get(key);
-    if (hit) return hit;
-    return this.translate(c, lin, phys, key, MAX_BLOCK_INSNS, true);
+    let b = this.blocks.get(key);
+    if (!b) b = this.translate(c, lin, phys, key, MAX_BLOCK_INSNS, true);
+    if (b.key >= 0) {
+      b.lin = lin;
+      b.gen = c.mmu.generation;
+      b.user = user;
+      b.code32 = c.code32;
+      this.jump[slot] = b;
+    }
+    return b;
   }
 
   /** Decode a single instruction at CS:EIP without caching it (single-step, breakpoints). */
@@ -67,7 +94,7 @@ export class BlockCache {
     const eip = c.eip;
     if (eip > c.segs[Seg.CS].limit >>> 0) throw new CpuFault(Vec.GP, 0);
     const lin = (c.sbase[Seg.CS] + eip) | 0;
-    const phys = c.mmu.translate(lin, false, c.cpl === 3);
+    const phys = c.mmu.translateFetch(lin);
     return this.translate(c, lin, phys, -1, 1, false);
   }
 
@@ -110,7 +137,7 @@ export class BlockCache {
     const page = Math.floor(phys / 4096);
     const block = new Block(insns, key, page);
     // Code from MMIO or unassigned addresses is decoded afresh every time: a device may change it.
-    if (!cache || crosses || !c.memory.find(phys)?.bytes) return block;
+    if (!cache || crosses || !c.memory.find(phys)?.bytes) return new Block(insns, -1, page);
     this.blocks.set(key, block);
     let list = this.byPage.get(page);
     if (!list) {

@@ -38,6 +38,8 @@ export class Mmu implements PhysicalAccess {
   private largePages = false;
   /** Physical page → holds translated code. */
   readonly codePages = new Uint8Array(CODE_PAGE_COUNT);
+  /** Bumped whenever translations may have changed (flush, INVLPG): caches keyed by linear address check it. */
+  generation = 0;
   /** Set when an MMIO access happened (the run loop then checks for exit requests). */
   ioHappened = false;
   private readonly tr: Translation = { phys: 0, user: false, rw: false, dirty: false, large: false };
@@ -55,6 +57,7 @@ export class Mmu implements PhysicalAccess {
   }
 
   flush(): void {
+    this.generation++;
     this.supR.fill(-1);
     this.supW.fill(-1);
     this.usrR.fill(-1);
@@ -63,6 +66,7 @@ export class Mmu implements PhysicalAccess {
   }
 
   invalidatePage(lin: number): void {
+    this.generation++;
     if (this.largePages) {
       this.flush();
       return;
@@ -291,8 +295,14 @@ export class Mmu implements PhysicalAccess {
     return this.read8(lin);
   }
 
-  /** Physical address of an instruction fetch at `lin`. */
+  /**
+   * Physical address of an instruction fetch at `lin` (read permission at the current CPL).
+   * A TLB hit needs no page walk: block lookups happen once per executed block.
+   */
   translateFetch(lin: number): number {
+    const vpn = lin >>> 12;
+    const i = vpn & TLB_MASK;
+    if (this.tagR[i] === vpn && this.physPage[i] >= 0) return this.physPage[i] * 4096 + (lin & 0xfff);
     return this.translate(lin, false, this.user);
   }
 }

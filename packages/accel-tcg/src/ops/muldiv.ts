@@ -4,8 +4,11 @@ import { fault, Vec } from '../exec/fault.js';
 import { ARITH, CF, OF, setArith, szp } from '../exec/flags.js';
 import { readRm, sext, trunc } from './operands.js';
 
-/** Unsigned 32×32 → 64-bit product as [low, high] (exact, no floating-point rounding). */
-export function mulU32(a: number, b: number): [number, number] {
+/** The last 64-bit product (kept in one object so the hot path allocates nothing). */
+export const product = { lo: 0, hi: 0 };
+
+/** Unsigned 32×32 → 64-bit product into `product` (exact, no floating-point rounding). */
+export function mulU32(a: number, b: number): void {
   const al = a & 0xffff;
   const ah = a >>> 16;
   const bl = b & 0xffff;
@@ -16,16 +19,17 @@ export function mulU32(a: number, b: number): [number, number] {
   const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
   const lo = ((mid << 16) | (ll & 0xffff)) >>> 0;
   const hi = (ah * bh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) >>> 0;
-  return [lo, hi];
+  product.lo = lo;
+  product.hi = hi;
 }
 
-/** Signed 32×32 → 64 as [low, high] (both unsigned 32-bit patterns). */
-export function mulS32(a: number, b: number): [number, number] {
-  const [lo, hi] = mulU32(a >>> 0, b >>> 0);
-  let h = hi;
+/** Signed 32×32 → 64 into `product` (both halves as unsigned 32-bit patterns). */
+export function mulS32(a: number, b: number): void {
+  mulU32(a >>> 0, b >>> 0);
+  let h = product.hi;
   if ((a | 0) < 0) h -= b >>> 0;
   if ((b | 0) < 0) h -= a >>> 0;
-  return [lo, h >>> 0];
+  product.hi = h >>> 0;
 }
 
 /** MUL/IMUL flags as QEMU computes them: CF=OF=overflow, SF/ZF/PF from the low half, AF=0. */
@@ -47,7 +51,8 @@ export function opMul(c: Cpu, i: Insn): void {
     c.setReg(2, 2, p >>> 16);
     mulFlags(c, p > 0xffff, p & 0xffff, 2);
   } else {
-    const [lo, hi] = mulU32(r[0] >>> 0, src);
+    mulU32(r[0] >>> 0, src);
+    const { lo, hi } = product;
     r[0] = lo;
     r[2] = hi;
     mulFlags(c, hi !== 0, lo, 4);
@@ -68,7 +73,8 @@ export function opImul1(c: Cpu, i: Insn): void {
     c.setReg(2, 2, p >> 16);
     mulFlags(c, p !== (p << 16) >> 16, p & 0xffff, 2);
   } else {
-    const [lo, hi] = mulS32(r[0], src);
+    mulS32(r[0], src);
+    const { lo, hi } = product;
     r[0] = lo;
     r[2] = hi;
     mulFlags(c, hi !== ((lo | 0) < 0 ? 0xffffffff : 0), lo, 4);
@@ -81,7 +87,8 @@ function imulTrunc(c: Cpu, a: number, b: number, size: number): number {
     mulFlags(c, p !== (p << 16) >> 16, p & 0xffff, 2);
     return p & 0xffff;
   }
-  const [lo, hi] = mulS32(a, b);
+  mulS32(a, b);
+  const { lo, hi } = product;
   mulFlags(c, hi !== ((lo | 0) < 0 ? 0xffffffff : 0), lo, 4);
   return lo;
 }
