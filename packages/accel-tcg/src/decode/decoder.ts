@@ -1,6 +1,7 @@
 import { CpuFault, Vec } from '../exec/fault.js';
 import { opUd as UD_HANDLER } from '../ops/misc.js';
 import { Insn } from './insn.js';
+import { specialize } from './specialize.js';
 import { type Imm, ONE_BYTE, type OpSpec, TWO_BYTE } from './opcode-table.js';
 
 /** Where the decoder gets instruction bytes (it throws guest faults for unmapped code). */
@@ -127,6 +128,7 @@ export function decode(read: CodeReader, code32: boolean): Insn {
   if (lock && (!lockable || !i.mem)) i.exec = UD_HANDLER;
   i.len = k;
   i.ends = ends;
+  if (i.exec !== UD_HANDLER) specialize(i);
   return i;
 }
 

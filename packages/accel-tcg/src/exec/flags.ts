@@ -130,6 +130,37 @@ export function getPF(f: FlagState): boolean {
 
 /** Evaluate condition code `cc` (the low nibble of Jcc/SETcc/CMOVcc). */
 export function condition(f: FlagState, cc: number): boolean {
+  // Fast path: after CMP/SUB the unsigned and signed relations come straight from the operands.
+  if (f.lop === LazyOp.Sub) {
+    const a = f.ls1;
+    const b = f.ls2;
+    switch (cc) {
+      case 2:
+        return a < b;
+      case 3:
+        return a >= b;
+      case 4:
+        return a === b;
+      case 5:
+        return a !== b;
+      case 6:
+        return a <= b;
+      case 7:
+        return a > b;
+      case 0xc:
+      case 0xd:
+      case 0xe:
+      case 0xf: {
+        const sh = 32 - f.lsize * 8;
+        const sa = (a << sh) >> sh;
+        const sb = (b << sh) >> sh;
+        if (cc === 0xc) return sa < sb;
+        if (cc === 0xd) return sa >= sb;
+        if (cc === 0xe) return sa <= sb;
+        return sa > sb;
+      }
+    }
+  }
   let r: boolean;
   switch (cc >> 1) {
     case 0:
