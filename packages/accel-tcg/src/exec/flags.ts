@@ -202,7 +202,9 @@ export function setLazy(f: FlagState, op: LazyOp, size: number, s1: number, s2: 
 
 /** Replace the arithmetic flags in `mask` with the bits of `value` (other flags untouched). */
 export function setArith(f: FlagState, mask: number, value: number): void {
-  materialize(f);
+  // When all six arithmetic flags are replaced, the lazy record need not be evaluated first.
+  if ((mask & ARITH) === ARITH) f.lop = LazyOp.None;
+  else materialize(f);
   f.flags = (f.flags & ~mask) | (value & mask);
 }
 
