@@ -92,8 +92,18 @@ export class TcgVcpu implements AcceleratorVcpu {
       if (c.halted) return { kind: 'halt', wakeable: (c.flags & IF) !== 0 };
       const singleStep = (c.flags & TF) !== 0 || (this.state.dr7 & 0xff) !== 0;
       let block = cache.current;
+      // Faults before the first instruction runs (instruction fetch, breakpoints) report this EIP.
+      c.ip = c.eip;
       try {
         block = singleStep ? cache.single(c) : cache.lookup(c);
+        // RF suppresses instruction breakpoints for one instruction, then clears (unless that
+        // instruction, an IRET, loaded it afresh).
+        const rfBefore = c.flags & RF;
+        // The single-step trap follows an instruction that *began* with TF set (so the POPF
+        // that clears TF still traps, the one that sets it does not), unless it delivered an
+        // interrupt itself (INT n clears TF on the way into the handler).
+        const tfBefore = c.flags & TF;
+        const deliveriesBefore = c.deliveries;
         if (singleStep) this.checkBreakpoints();
         cache.current = block;
         c.breakBlock = false;
@@ -112,8 +122,8 @@ export class TcgVcpu implements AcceleratorVcpu {
         }
         c.retired += k;
         if (singleStep) {
-          c.flags &= ~RF;
-          if (c.flags & TF && !c.halted) {
+          if (rfBefore) c.flags &= ~RF;
+          if (tfBefore && c.deliveries === deliveriesBefore && !c.halted) {
             this.state.dr6 = (this.state.dr6 | 0x4000) >>> 0;
             raiseException(c, Vec.DB, -1);
           }

@@ -63,6 +63,8 @@ export class Cpu implements FlagState {
   breakBlock = false;
   /** NMI handler running: further NMIs blocked until IRET. */
   nmiMasked = false;
+  /** Events delivered through the IVT/IDT so far (the single-step logic compares counts). */
+  deliveries = 0;
   /** Instructions retired since the vCPU was created. */
   retired = 0;
   /** The machine wants the vCPU back (set by the run loop; polled after I/O). */

@@ -143,6 +143,7 @@ export function deliver(c: Cpu, vector: number, errorCode: number, kind: EventKi
   else deliverProtected(c, vector, errorCode, kind);
   c.halted = false;
   c.breakBlock = true;
+  c.deliveries++;
 }
 
 /**

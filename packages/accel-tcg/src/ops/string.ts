@@ -1,6 +1,6 @@
 import type { Insn } from '../decode/insn.js';
 import { type Cpu, Seg } from '../exec/cpu.js';
-import { DF, getZF } from '../exec/flags.js';
+import { DF, TF, getZF } from '../exec/flags.js';
 import { AluOp, alu } from './alu.js';
 import { checkIoPermission, portIn, portOut } from './io.js';
 
@@ -30,7 +30,8 @@ function repeat(c: Cpu, i: Insn, body: () => boolean): void {
   const a32 = i.a32;
   let n = a32 ? c.r[1] >>> 0 : c.r[1] & 0xffff;
   for (let k = 0; n !== 0; k++) {
-    if (k > 0 && (k === REP_SLICE || c.breakBlock)) {
+    // Single-stepping traps after every iteration (SDM Vol. 3 §18.3.1.4): one at a time then.
+    if (k > 0 && (k === REP_SLICE || c.breakBlock || c.flags & TF)) {
       c.eip = c.ip;
       c.breakBlock = true;
       return;
