@@ -1,8 +1,8 @@
 import { CpuFault, Vec } from '../exec/fault.js';
 import { opUd as UD_HANDLER } from '../ops/misc.js';
 import { Insn } from './insn.js';
-import { specialize } from './specialize.js';
 import { type Imm, ONE_BYTE, type OpSpec, TWO_BYTE } from './opcode-table.js';
+import { specialize } from './specialize.js';
 
 /** Where the decoder gets instruction bytes (it throws guest faults for unmapped code). */
 export interface CodeReader {

@@ -72,7 +72,14 @@ export class BlockCache {
     const slot = (lin ^ (lin >>> 12)) & (JC_SIZE - 1);
     const user = c.cpl === 3;
     const j = this.jump[slot];
-    if (j !== undefined && j.lin === lin && j.valid && j.gen === c.mmu.generation && j.user === user && j.code32 === c.code32) {
+    if (
+      j !== undefined &&
+      j.lin === lin &&
+      j.valid &&
+      j.gen === c.mmu.generation &&
+      j.user === user &&
+      j.code32 === c.code32
+    ) {
       return j;
     }
     const phys = c.mmu.translateFetch(lin);

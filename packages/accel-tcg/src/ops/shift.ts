@@ -22,7 +22,7 @@ export function shiftOp(c: Cpu, op: number, size: number, v: number, count: numb
       const n = count % bits;
       r = n === 0 ? v : trunc((v << n) | (v >>> (bits - n)), size);
       cf = r & 1;
-      of = ((r) >>> top) & 1 ^ cf;
+      of = ((r >>> top) & 1) ^ cf;
       setArith(c, CF | OF, cf | (of ? OF : 0));
       return r;
     }
@@ -30,7 +30,7 @@ export function shiftOp(c: Cpu, op: number, size: number, v: number, count: numb
       // ROR
       const n = count % bits;
       r = n === 0 ? v : trunc((v >>> n) | (v << (bits - n)), size);
-      cf = ((r) >>> top) & 1;
+      cf = (r >>> top) & 1;
       of = cf ^ ((r >>> (bits - 2)) & 1);
       setArith(c, CF | OF, cf | (of ? OF : 0));
       return r;
@@ -42,7 +42,7 @@ export function shiftOp(c: Cpu, op: number, size: number, v: number, count: numb
       cf = getCF(c) ? 1 : 0;
       r = v;
       for (let k = 0; k < n; k++) {
-        const out = ((r) >>> top) & 1;
+        const out = (r >>> top) & 1;
         r = trunc((r << 1) | cf, size);
         cf = out;
       }
@@ -71,7 +71,7 @@ export function shiftOp(c: Cpu, op: number, size: number, v: number, count: numb
       r = trunc(v << count, size);
       cf = count <= bits ? (v >>> (bits - count)) & 1 : 0;
       if (count === bits && bits === 32) cf = v & 1;
-      of = ((r) >>> top) & 1 ^ cf;
+      of = ((r >>> top) & 1) ^ cf;
       setArith(c, ARITH, cf | (of ? OF : 0) | szp(r, size));
       return r;
     }
@@ -80,7 +80,7 @@ export function shiftOp(c: Cpu, op: number, size: number, v: number, count: numb
       const before = v >>> (count - 1);
       r = before >>> 1;
       cf = before & 1;
-      of = ((before) >>> top) & 1 ^ ((r) >>> top) & 1;
+      of = ((before >>> top) & 1) ^ ((r >>> top) & 1);
       setArith(c, ARITH, cf | (of ? OF : 0) | szp(r, size));
       return r;
     }

@@ -1,6 +1,6 @@
 import type { Insn } from '../decode/insn.js';
 import { type Cpu, Seg } from '../exec/cpu.js';
-import { DF, TF, getZF } from '../exec/flags.js';
+import { DF, getZF, TF } from '../exec/flags.js';
 import { AluOp, alu } from './alu.js';
 import { checkIoPermission, portIn, portOut } from './io.js';
 
