@@ -38,8 +38,20 @@ export class TcgVcpu implements AcceleratorVcpu {
 
   run(limits: RunLimits): VcpuExit {
     const c = this.cpu;
+    const s = this.state;
+    // Application processors wait for INIT/SIPI (delivered by a local APIC editing the state).
+    if (s.mpState === MpState.Uninitialized || s.mpState === MpState.InitReceived) {
+      return { kind: 'halt', wakeable: true };
+    }
+    if (s.mpState === MpState.SipiReceived) {
+      // Start-up IPI: real mode at VV00:0000.
+      s.cs.selector = (s.events.sipiVector & 0xff) << 8;
+      s.cs.base = (s.events.sipiVector & 0xff) << 12;
+      s.eip = 0;
+      s.mpState = MpState.Runnable;
+    }
     c.loadFromState();
-    c.halted = this.state.mpState === MpState.Halted;
+    c.halted = s.mpState === MpState.Halted;
     try {
       return this.loop(limits);
     } catch (e) {

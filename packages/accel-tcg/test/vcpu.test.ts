@@ -93,6 +93,72 @@ describe('run loop', () => {
   });
 });
 
+describe('events and identification', () => {
+  test('an NMI is taken with IF clear and blocks further NMIs until IRET', async () => {
+    // IVT[2] = nmi / cli / spin: inc cx; jmp spin / nmi: mov al, 'N'; out 0xe9, al; hlt
+    const { machine, text } = await bareMachine();
+    machine.memory.load(0x7c00, bytes('c7 06 08 00 10 7c c7 06 0a 00 00 00 fa 41 eb fd b0 4e e6 e9 f4'));
+    let nmis = 0;
+    let taken = 0;
+    // Raised once the IVT entry is in place (as a board would, some time after boot).
+    machine.clock.schedule(2e6, () => {
+      nmis = 2;
+      machine.kick();
+    });
+    machine.setInterruptLines({
+      hasInterrupt: () => false,
+      acknowledge: () => 0,
+      hasNmi: () => nmis > 0,
+      takeNmi: () => {
+        nmis--;
+        taken++;
+      },
+    });
+    const stop = await machine.run({ timeoutMs: 100 });
+    // The handler halts without IRET: the second NMI stays pending (blocked), HLT is final.
+    expect(text()).toBe('N');
+    expect(taken).toBe(1);
+    expect(machine.vcpus[0].state.events.nmi.masked).toBe(true);
+    expect(stop.reason).toBe('halted');
+  });
+
+  test('CPUID reports GenuineIntel family 6 with only the features this executor has', async () => {
+    // xor eax,eax; cpuid; mov [0x500],ebx; mov [0x504],edx; mov [0x508],ecx; mov eax,1; cpuid; cli; hlt
+    const { machine, state } = await bareMachine();
+    machine.memory.load(
+      0x7c00,
+      bytes('66 31 c0 0f a2 66 89 1e 00 05 66 89 16 04 05 66 89 0e 08 05 66 b8 01 00 00 00 0f a2 fa f4'),
+    );
+    await machine.run({ timeoutMs: 100 });
+    expect(new TextDecoder().decode(machine.memory.readBytes(0x500, 12))).toBe('GenuineIntel');
+    expect(state.gprLow[0]).toBe(0x619); // family 6, model 1, stepping 9
+    const edx = state.gprLow[2];
+    expect(edx & 1).toBe(0); // no x87 yet
+    for (const bit of [3, 4, 5, 6, 8, 11, 15]) expect((edx >>> bit) & 1).toBe(1); // PSE TSC MSR PAE CX8 SEP CMOV
+    expect((edx >>> 23) & 1).toBe(0); // no MMX
+    expect((edx >>> 25) & 1).toBe(0); // no SSE
+  });
+
+  test('application processors wait for a start-up IPI, then start at VV00:0000', async () => {
+    const { machine, state, text } = await bareMachine();
+    machine.memory.load(0x9000, bytes('b0 41 e6 e9 fa f4')); // mov al,'A'; out 0xe9,al; cli; hlt
+    state.mpState = 1; // Uninitialized
+    machine.start();
+    const vcpu = machine.vcpus[0];
+    expect(await vcpu.run({ deadlineNs: Number.POSITIVE_INFINITY })).toEqual({
+      kind: 'halt',
+      wakeable: true,
+    });
+    state.events.sipiVector = 0x09;
+    state.mpState = 4; // SipiReceived
+    expect(await vcpu.run({ deadlineNs: Number.POSITIVE_INFINITY })).toEqual({
+      kind: 'halt',
+      wakeable: false,
+    });
+    expect(text()).toBe('A');
+  });
+});
+
 describe('memory', () => {
   test('code fetched from unassigned memory reads all ones: FF FF is #UD, delivered through the IVT', async () => {
     // IVT[6] = ud_handler; jmp 0x9000:0 (RAM ends at 0x80000) / ud_handler: mov al,'U'; out 0xe9; cli; hlt
