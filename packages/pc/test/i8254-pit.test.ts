@@ -72,4 +72,16 @@ describe('8254 PIT', () => {
     advance(pc, 100e6);
     expect(pc.devices.pit.irqCount).toBe(0);
   });
+
+  it('snapshots a count started at a fractional virtual time (the clock follows host time)', async () => {
+    const pc = await makePc();
+    pc.machine.clock.set(946065.0000000298);
+    const { ports } = pc.machine;
+    ports.write(0x43, 1, 0x34);
+    ports.write(0x40, 1, 0x9c);
+    ports.write(0x40, 1, 0x2e);
+    const loaded = await roundTrip(pc);
+    advance(loaded, 20e6);
+    expect(loaded.devices.pit.irqCount).toBeGreaterThanOrEqual(1);
+  });
 });

@@ -121,6 +121,12 @@ export class I8254Pit {
           const speakerData = f.boolean('speakerData');
           const nextIrqNs = f.number('nextIrqNs');
           const irqCount = f.number('irqCount');
+          if (!Number.isFinite(nextIrqNs) || !Number.isSafeInteger(irqCount)) {
+            throw new SnapshotError(
+              'corrupt',
+              `section 'pit': nextIrqNs ${nextIrqNs} or irqCount ${irqCount} is invalid`,
+            );
+          }
           return () => {
             this.channels = channels;
             this.speakerData = speakerData;
@@ -338,7 +344,10 @@ export class I8254Pit {
     const c = makeChannel(false);
     for (const k of NUMBER_FIELDS) {
       const v = f.number(k);
-      if (!Number.isInteger(v) || v < -1) throw new SnapshotError('corrupt', `${f.context}: '${k}' = ${v}`);
+      // startNs is a virtual-clock time, which need not be a whole number of nanoseconds.
+      const ok =
+        k === 'startNs' ? Number.isFinite(v) && (v >= 0 || v === -1) : Number.isInteger(v) && v >= -1;
+      if (!ok) throw new SnapshotError('corrupt', `${f.context}: '${k}' = ${v}`);
       c[k] = v;
     }
     for (const k of FLAG_FIELDS) c[k] = f.boolean(k);
