@@ -6,6 +6,17 @@ import { aoutKernel, elfKernel } from './images.js';
 
 const MB = 0x100000;
 
+/** 40 bytes: ELF magic, then a Multiboot header (ELF flavour) at offset 4, then nothing. */
+function truncatedElfHeader(): Uint8Array {
+  const image = new Uint8Array(40);
+  const v = new DataView(image.buffer);
+  image.set([0x7f, 0x45, 0x4c, 0x46]);
+  v.setUint32(4, 0x1badb002, true);
+  v.setUint32(8, 3, true);
+  v.setUint32(12, -(0x1badb002 + 3) >>> 0, true);
+  return image;
+}
+
 describe('Multiboot loader', () => {
   it('loads an a.out-kludge kernel, zeroes its BSS and enters 32-bit protected mode with EAX/EBX', async () => {
     const pc = await makePc();
@@ -118,6 +129,13 @@ describe('Multiboot loader', () => {
       'is outside RAM at 0xb8000',
       16,
     ],
+    [
+      'no ELF magic and no a.out kludge',
+      () => aoutKernel({ flags: 0x3, checksum: -(0x1badb002 + 3) >>> 0 }),
+      'not an ELF file (bad magic)',
+      0,
+    ],
+    ['truncated ELF header', truncatedElfHeader, 'ELF header is truncated (40 of 52 bytes)', 40],
     ['ELF64', () => elfKernel({ cls: 2 }), 'ELF64 images are not Multiboot v1 kernels', 4],
     ['ELF for another machine', () => elfKernel({ machine: 62 }), 'ELF machine 62 is not i386', 18],
     ['truncated ELF segment', () => elfKernel({ truncateTo: 0xa0 }), 'run past the end of the file', 56],
