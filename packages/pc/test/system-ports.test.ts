@@ -13,6 +13,10 @@ describe('debug exit, reset, A20 and POST ports', () => {
     pc.machine.requestStop = (s) => void stopped.push(s);
     pc.machine.ports.write(0xf4, size, value);
     expect(stopped).toEqual([{ reason: 'exit', status }]);
+    expect(pc.devices.debugExit.lastValue).toBe(value);
+    expect((await roundTrip(pc)).devices.debugExit.lastValue).toBe(value);
+    pc.machine.reset();
+    expect(pc.devices.debugExit.lastValue).toBeUndefined();
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import type { Machine } from '@tsvm/core';
+import { type Machine, recordSection } from '@tsvm/core';
 
 /** QEMU's `isa-debug-exit` port. */
 export const DEBUG_EXIT_PORT = 0xf4;
@@ -6,7 +6,7 @@ export const DEBUG_EXIT_PORT = 0xf4;
 /**
  * The debug-exit device (QEMU `isa-debug-exit` semantics): a write of value `v` of any width
  * (8, 16 or 32 bits) ends the run with process status `(v << 1) | 1`. Reads return all ones.
- * It has no state, so its reset handler and snapshot section are trivial but present.
+ * Its only state is the last value written (kept for diagnostics and snapshots).
  */
 export class DebugExit {
   /** The last value written (for tests and traces). */
@@ -23,5 +23,19 @@ export class DebugExit {
     machine.resets.register('debug-exit', () => {
       this.lastValue = undefined;
     });
+    machine.registerSection(
+      recordSection({
+        name: 'debug-exit',
+        version: 1,
+        save: () => ({ written: this.lastValue !== undefined, lastValue: this.lastValue ?? 0 }),
+        load: (f) => {
+          const written = f.boolean('written');
+          const lastValue = f.uint('lastValue');
+          return () => {
+            this.lastValue = written ? lastValue : undefined;
+          };
+        },
+      }),
+    );
   }
 }
