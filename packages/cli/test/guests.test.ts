@@ -39,8 +39,31 @@ if (!both) console.warn('[skip] cross-accelerator cases need both tcg and kvm');
 const withoutClock = (s: string) =>
   s.replace(/CMOS clock: {3}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/, 'CMOS clock:   <time>');
 
+/** How each shipped guest is run: arguments and console input. */
+const GUEST_RUNS: Record<string, () => { args: string[]; input?: string }> = {
+  demo: () => ({ args: [DEMO, '--append', 'demo args'] }),
+  mbkernel: () => {
+    const mod = join(tempDir(), 'initrd.txt');
+    writeFileSync(mod, 'hello from a module\nsecond line\n');
+    return {
+      args: [MBKERNEL, '-m', '64M', '--append', 'console=ttyS0 answer=42', '--module', `${mod},initrd opt=1`],
+    };
+  },
+  snapguest: () => ({ args: [SNAPGUEST], input: 'k' }),
+  irqguest: () => ({ args: [IRQGUEST], input: 'hello, world.' }),
+  'realmode-hello': () => ({ args: ['--rom', join(REPO, 'packages/arch-x86/guests/realmode-hello.bin')] }),
+  'protected-hello': () => ({ args: ['--rom', join(REPO, 'packages/arch-x86/guests/protected-hello.bin')] }),
+  romguest: () => ({ args: ['--rom', ROMGUEST] }),
+  bootsector: () => ({ args: [BOOTSECTOR] }),
+  resetguest: () => ({ args: [RESETGUEST] }),
+};
+
+/** Results of the runs, kept so the cross-accelerator comparison does not boot everything twice. */
 const results = new Map<string, RunResult>();
-async function runOn(accel: string, key: string, args: string[], input?: string): Promise<RunResult> {
+async function runOn(accel: string, key: string): Promise<RunResult> {
+  const cached = results.get(`${key}/${accel}`);
+  if (cached) return cached;
+  const { args, input } = GUEST_RUNS[key]();
   const r = await run(['run', ...args, '--accel', accel, '--timeout', '60'], { input });
   results.set(`${key}/${accel}`, r);
   return r;
@@ -52,7 +75,7 @@ describe.each(ACCELS)('guests on %s', (accel) => {
   it.skipIf(skip)(
     'demo guest: memory map, fw_cfg, clock, PIT through the 8259, Mandelbrot; exits 0',
     async () => {
-      const r = await runOn(accel, 'demo', [DEMO, '--append', 'demo args']);
+      const r = await runOn(accel, 'demo');
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain("command line: 'demo args'");
       expect(r.stdout).toContain('0x00100000-0x07ffffff  usable');
@@ -69,18 +92,7 @@ describe.each(ACCELS)('guests on %s', (accel) => {
   );
 
   it.skipIf(skip)('gcc-built Multiboot kernel reads its memory map, command line and modules', async () => {
-    const dir = tempDir();
-    const mod = join(dir, 'initrd.txt');
-    writeFileSync(mod, 'hello from a module\nsecond line\n');
-    const r = await runOn(accel, 'mbkernel', [
-      MBKERNEL,
-      '-m',
-      '64M',
-      '--append',
-      'console=ttyS0 answer=42',
-      '--module',
-      `${mod},initrd opt=1`,
-    ]);
+    const r = await runOn(accel, 'mbkernel');
     expect(r.stdout).toContain('command line: console=ttyS0 answer=42');
     expect(r.stdout).toContain('memory: lower 640 KiB, upper 64512 KiB');
     expect(r.stdout).toContain('0x000100000 +0x003f00000 usable');
@@ -90,7 +102,7 @@ describe.each(ACCELS)('guests on %s', (accel) => {
   });
 
   it.skipIf(skip)('snapshot guest runs to the end with its checksum', async () => {
-    const r = await runOn(accel, 'snapguest', [SNAPGUEST], 'k');
+    const r = await runOn(accel, 'snapguest');
     expect(r.stdout).toContain('got k\n20 timer ticks\nchecksum ');
     expect(r.status).toBe(19);
   });
@@ -98,7 +110,7 @@ describe.each(ACCELS)('guests on %s', (accel) => {
   it.skipIf(skip)(
     'interrupts: PIT IRQ 0 and UART receive IRQ 4 through the 8259, stdin to the guest',
     async () => {
-      const r = await runOn(accel, 'irqguest', [IRQGUEST], 'hello, world.');
+      const r = await runOn(accel, 'irqguest');
       expect(r.stdout).toBe(
         'irqguest: IRQ 0 and IRQ 4 through the 8259, type text and a dot\nHELLO, WORLD\nirqguest: done\n',
       );
@@ -107,28 +119,22 @@ describe.each(ACCELS)('guests on %s', (accel) => {
   );
 
   it.skipIf(skip)("arch-x86's conformance ROMs boot through --rom", async () => {
-    const real = await runOn(accel, 'realmode-hello', [
-      '--rom',
-      join(REPO, 'packages/arch-x86/guests/realmode-hello.bin'),
-    ]);
+    const real = await runOn(accel, 'realmode-hello');
     expect(real.stdout).toBe('real mode ok\n');
     expect(real.status).toBe(0x43);
-    const prot = await runOn(accel, 'protected-hello', [
-      '--rom',
-      join(REPO, 'packages/arch-x86/guests/protected-hello.bin'),
-    ]);
+    const prot = await runOn(accel, 'protected-hello');
     expect(prot.stdout).toBe('protected mode ok\n');
     expect(prot.status).toBe(0x45);
   });
 
   it.skipIf(skip)('ROM image starts at the reset vector and runs from its mirror below 1 MiB', async () => {
-    const r = await runOn(accel, 'romguest', ['--rom', ROMGUEST]);
+    const r = await runOn(accel, 'romguest');
     expect(r.stdout).toBe('romguest: running from the reset vector in real mode, CS=F000\n');
     expect(r.status).toBe(85);
   });
 
   it.skipIf(skip)('flat binary runs from 0x7c00 in real mode', async () => {
-    const r = await runOn(accel, 'bootsector', [BOOTSECTOR]);
+    const r = await runOn(accel, 'bootsector');
     expect(r.stdout).toBe('bootsector: flat binary at 0x7c00, real mode\n');
     expect(r.status).toBe(43);
   });
@@ -136,7 +142,7 @@ describe.each(ACCELS)('guests on %s', (accel) => {
   it.skipIf(skip)(
     'guest resets through 0x64/0xFE and 0xCF9 restart it with fresh CPU and device state',
     async () => {
-      const r = await runOn(accel, 'resetguest', [RESETGUEST]);
+      const r = await runOn(accel, 'resetguest');
       expect(r.stdout).toContain('boot 0\n  checks failed: 0\n  resetting through port 0x64\n');
       expect(r.stdout).toContain('boot 1\n  checks failed: 0\n  resetting through port 0xCF9\n');
       expect(r.stdout).toContain('boot 2\n  checks failed: 0\n');
@@ -208,27 +214,11 @@ describe.each(ACCELS)('guests on %s', (accel) => {
 });
 
 describe.skipIf(!both)('identical behaviour on tcg and kvm', () => {
-  beforeAll(() => {
-    // The per-accelerator runs above produced the outputs compared here.
-  });
-
-  it.each([
-    'demo',
-    'mbkernel',
-    'snapguest',
-    'resetguest',
-    'romguest',
-    'bootsector',
-    'irqguest',
-    'realmode-hello',
-    'protected-hello',
-  ])('%s: same serial output and exit status', (key) => {
-    const t = results.get(`${key}/tcg`);
-    const k = results.get(`${key}/kvm`);
-    expect(t, 'tcg run missing').toBeDefined();
-    expect(k, 'kvm run missing').toBeDefined();
-    expect(withoutClock(k!.stdout)).toBe(withoutClock(t!.stdout));
-    expect(k!.status).toBe(t!.status);
+  it.each(Object.keys(GUEST_RUNS))('%s: same serial output and exit status', async (key) => {
+    const t = await runOn('tcg', key);
+    const k = await runOn('kvm', key);
+    expect(withoutClock(k.stdout)).toBe(withoutClock(t.stdout));
+    expect(k.status).toBe(t.status);
   });
 });
 
