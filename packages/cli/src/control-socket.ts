@@ -30,7 +30,7 @@ export function parseControlAddress(text: string): string {
  * `{"execute": "NAME", "arguments": {...}, "id": ANY}`; the answer is
  * `{"return": VALUE, "id": ...}` or `{"error": {"class": ..., "desc": ...}, "id": ...}`.
  * Each client's requests run one after another; nothing a client sends can stop the VM
- * except the commands that are meant to.
+ * except the commands that are meant to. Events (`broadcast`) may arrive between replies.
  */
 export class ControlSocket {
   private readonly server: Server;
@@ -153,6 +153,21 @@ export class ControlSocket {
   private send(socket: Socket, message: unknown): void {
     if (socket.destroyed || !socket.writable) return;
     socket.write(`${JSON.stringify(message)}\n`);
+  }
+
+  /**
+   * Tell every connected client that something happened, QMP style:
+   * `{"event": NAME, "data": {...}, "timestamp": {"seconds": S, "microseconds": U}}`.
+   * Clients tell events from replies by the `event` member.
+   */
+  broadcast(event: string, data: Record<string, unknown> = {}): void {
+    const now = Date.now();
+    const message = {
+      event,
+      data,
+      timestamp: { seconds: Math.floor(now / 1000), microseconds: (now % 1000) * 1000 },
+    };
+    for (const c of this.clients) this.send(c, message);
   }
 
   /** Stop listening, let replies already written reach their clients (briefly), remove the socket file. */

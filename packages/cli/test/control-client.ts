@@ -5,6 +5,8 @@ export class ControlClient {
   private buffer = '';
   private lines: string[] = [];
   private waiting: ((line: string) => void)[] = [];
+  /** Events received so far (QMP style: objects with an `event` member), kept apart from replies. */
+  readonly events: { event: string; data: Record<string, unknown> }[] = [];
   closed = false;
 
   private constructor(readonly socket: Socket) {
@@ -14,6 +16,10 @@ export class ControlClient {
       for (let nl = this.buffer.indexOf('\n'); nl >= 0; nl = this.buffer.indexOf('\n')) {
         const line = this.buffer.slice(0, nl);
         this.buffer = this.buffer.slice(nl + 1);
+        if (line.startsWith('{"event":')) {
+          this.events.push(JSON.parse(line));
+          continue;
+        }
         const w = this.waiting.shift();
         if (w) w(line);
         else this.lines.push(line);

@@ -51,6 +51,10 @@ describe('control socket', () => {
     const r = await vm.done;
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('start\nkafter\njafter\nstart\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(client.events.map((e) => e.event)).toEqual(['STOP', 'RESUME', 'RESET', 'SHUTDOWN']);
+    expect(client.events[2].data).toEqual({ guest: false, reason: 'host-qmp-system-reset' });
+    expect(client.events[3].data).toEqual({ reason: 'quit' });
     expect(existsSync(sock)).toBe(false);
   });
 
@@ -100,6 +104,16 @@ describe('control socket', () => {
     }
     expect(await client.execute('query_status')).toEqual({ return: { running: true, phase: 'running' } });
     expect(vm.child.exitCode).toBe(null);
+    await client.execute('quit');
+    expect((await vm.done).status).toBe(0);
+  });
+
+  it('sends a RESET event naming the source when the guest resets', async () => {
+    const { vm, client } = await startWithControl('boot\n', Op.pause, Op.pause, Op.reset);
+    await vm.waitFor('boot\nboot\n');
+    await client.execute('stop');
+    const reset = client.events.find((e) => e.event === 'RESET');
+    expect(reset?.data).toEqual({ guest: true, reason: 'keyboard controller 0xFE' });
     await client.execute('quit');
     expect((await vm.done).status).toBe(0);
   });

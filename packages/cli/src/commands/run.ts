@@ -262,9 +262,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         ramBytes: config.ramBytes,
         serialOutput: (b) => serial.write(b),
         onGuestReset: config.noReboot ? 'stop' : 'reset',
-        onResetRequest: config.trace.has('reset')
-          ? (source) => note(`trace: reset requested by ${source}`)
-          : undefined,
+        onResetRequest: (source) => {
+          if (config.trace.has('reset')) note(`trace: reset requested by ${source}`);
+          control?.broadcast('RESET', { guest: true, reason: source });
+        },
       });
     } catch (e) {
       throw new CliError(
@@ -298,7 +299,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     if (config.control) {
       control = await ControlSocket.listen(
         parseControlAddress(config.control),
-        vmCommands(pc, config.ramBytes),
+        vmCommands(pc, config.ramBytes, (event, data) => control?.broadcast(event, data)),
         VERSION,
       );
     }
@@ -315,6 +316,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     const stop = await machine.run({ timeoutMs: config.timeoutMs });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    control?.broadcast('SHUTDOWN', {
+      reason: stop.reason,
+      ...(stop.reason === 'exit' ? { status: stop.status } : {}),
+    });
     serialConsole.flush();
     if (config.savevmAtExit) {
       writeFileAtomic(config.savevmAtExit, machine.save());

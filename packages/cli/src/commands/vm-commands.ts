@@ -9,13 +9,21 @@ function fileArgument(args: Record<string, unknown>): string {
   return file;
 }
 
+/** Where commands report what they did (the control socket's events). */
+export type EventSink = (event: string, data?: Record<string, unknown>) => void;
+
 /** The control-socket commands for a running PC. */
-export function vmCommands(pc: PcMachine, ramBytes: number): Map<string, CommandHandler> {
+export function vmCommands(
+  pc: PcMachine,
+  ramBytes: number,
+  emit: EventSink = () => {},
+): Map<string, CommandHandler> {
   const { machine } = pc;
   return new Map<string, CommandHandler>([
     [
       'stop',
       () => {
+        if (!machine.paused) emit('STOP');
         machine.pause();
         return {};
       },
@@ -23,6 +31,7 @@ export function vmCommands(pc: PcMachine, ramBytes: number): Map<string, Command
     [
       'cont',
       () => {
+        if (machine.paused) emit('RESUME');
         machine.resume();
         return {};
       },
@@ -31,6 +40,7 @@ export function vmCommands(pc: PcMachine, ramBytes: number): Map<string, Command
       'system_reset',
       () => {
         machine.requestReset();
+        emit('RESET', { guest: false, reason: 'host-qmp-system-reset' });
         return {};
       },
     ],
