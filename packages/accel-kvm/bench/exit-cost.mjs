@@ -245,6 +245,6 @@ nothing about hardware KVM. The ratio is the figure of interest (aim: within 1.2
 `;
 writeFileSync(join(pkg, 'BENCHMARKS.md'), md);
 console.log(
-  `\nC ${fmt(cMed)}, binding ${fmt(bindingMed)} (ratio ${(bindingMed / cMed).toFixed(2)}), backend ${backendMed ? fmt(backendMed) : 'n/a'}`,
+  `\nmedians: C ${fmt(cMed)}, binding ${fmt(bindingMed)}, backend ${backendMed ? fmt(backendMed) : 'n/a'}; paired ratios to C: binding ${bindingRatio.toFixed(2)}, backend ${backendRatio?.toFixed(2) ?? 'n/a'}`,
 );
 console.log(`wrote ${join(pkg, 'BENCHMARKS.md')}`);
