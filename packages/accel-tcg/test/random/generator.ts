@@ -219,6 +219,77 @@ export function randomInsn(rng: Rng): GeneratedInsn {
   return { bytes: [...bytes, ...body], name: spec.name };
 }
 
+/**
+ * Small fixed shapes around instructions that cannot stand alone in a straight-line sequence:
+ * branches (taken or not shows in a register the skipped MOV would have set), stack pairs,
+ * string instructions with their pointers and count set up first, and 16-bit addressing.
+ */
+export function randomComposite(rng: Rng): GeneratedInsn {
+  const reg = rng.pick(SAFE_REGS);
+  const movImm = () => [0xb8 + reg, ...le32(rng.u32())];
+  switch (rng.int(7)) {
+    case 0: {
+      // Jcc rel8 / rel32 over a MOV
+      const cc = rng.int(16);
+      const near = rng.chance(0.5);
+      return near
+        ? { bytes: [0x0f, 0x80 + cc, 5, 0, 0, 0, ...movImm()], name: 'jcc rel32' }
+        : { bytes: [0x70 + cc, 5, ...movImm()], name: 'jcc rel8' };
+    }
+    case 1: {
+      // LOOP/LOOPE/LOOPNE/JECXZ over a MOV (ECX counts down; the branch goes forward only)
+      const op = rng.pick([0xe0, 0xe1, 0xe2, 0xe3]);
+      const pre = rng.chance(0.3) ? [0x67] : [];
+      return { bytes: [...pre, op, 5, ...movImm()], name: 'loop/jcxz' };
+    }
+    case 2: {
+      // PUSH something, POP a register (both 16-bit with 0x66)
+      const o16 = rng.chance(0.2);
+      const src = rng.pick([
+        [0x50 + rng.pick(SAFE_REGS)],
+        o16 ? [0x68, rng.int(256), rng.int(256)] : [0x68, ...le32(rng.u32())],
+        [0x6a, rng.int(256)],
+        [0xff, 0x73, rng.int(120)], // push [ebx + d8]
+        [0x9c], // pushf
+      ]);
+      const p = o16 ? [0x66] : [];
+      return { bytes: [...p, ...src, ...p, 0x58 + reg], name: 'push/pop' };
+    }
+    case 3:
+    case 4: {
+      // string instruction: ESI/EDI into scratch, small count, optional REP/REPE/REPNE
+      const op = rng.pick([0xa4, 0xa5, 0xa6, 0xa7, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf]);
+      const rep = rng.pick([[], [0xf3], [0xf2]]);
+      const o16 = op & 1 && rng.chance(0.3) ? [0x66] : [];
+      return {
+        bytes: [
+          0xbe,
+          ...le32(SCRATCH + 0x40 + rng.int(32)),
+          0xbf,
+          ...le32(SCRATCH + 0x40 + rng.int(32)),
+          0xb9,
+          ...le32(rng.int(12)),
+          ...rep,
+          ...o16,
+          op,
+        ],
+        name: 'string',
+      };
+    }
+    case 5: {
+      // 16-bit addressing: [bx + d8] (BX = 0, so low RAM)
+      const op = rng.pick([0x01, 0x03, 0x29, 0x2b, 0x31, 0x33, 0x39, 0x3b, 0x89, 0x8b, 0x85]);
+      return { bytes: [0x67, op, 0x47 | (reg << 3), rng.int(120)], name: 'a16 alu/mov' };
+    }
+    default: {
+      // XLAT over the scratch pattern, and LEA with SIB forms
+      if (rng.chance(0.5)) return { bytes: [0x25, 0x7f, 0, 0, 0, 0xd7], name: 'and eax, 7f; xlat' };
+      const sib = (rng.int(4) << 6) | (rng.pick(SAFE_REGS) << 3) | rng.pick([0, 1, 2, 3, 5, 6]);
+      return { bytes: [0x8d, 0x44 | (reg << 3), sib, rng.int(256)], name: 'lea sib' };
+    }
+  }
+}
+
 /** A program of `count` sequences for `seed`: the ROM's generated part and the sequences. */
 export function generateProgram(seed: number, count: number): { code: Uint8Array; sequences: Sequence[] } {
   const rng = new Rng(seed);
@@ -230,7 +301,7 @@ export function generateProgram(seed: number, count: number): { code: Uint8Array
     const regs = [rng.u32(), rng.u32(), rng.u32(), rng.u32(), rng.u32(), rng.u32()];
     const flags = (rng.u32() & (0x8d5 | 0x400)) | 2;
     const n = 1 + rng.int(8);
-    const insns = Array.from({ length: n }, () => randomInsn(rng));
+    const insns = Array.from({ length: n }, () => (rng.chance(0.2) ? randomComposite(rng) : randomInsn(rng)));
     patterns.push(Array.from({ length: SCRATCH_BYTES }, () => rng.int(256)));
     sequences.push({ index: k, regs, flags, insns });
     // Scratch memory from this sequence's pattern, then registers and flags.
