@@ -122,6 +122,30 @@ describe('events and identification', () => {
     expect(stop.reason).toBe('halted');
   });
 
+  test('STI blocks interrupts for one instruction: "sti; hlt" with an interrupt pending still halts first', async () => {
+    // IVT[0x20] = handler / sti / hlt / mov al,'B'; out 0xe9,al / cli / hlt
+    // handler: mov al,'A'; out 0xe9,al; iret
+    const { machine, text } = await bareMachine();
+    machine.memory.load(
+      0x7c00,
+      bytes('c7 06 80 00 14 7c c7 06 82 00 00 00 fb f4 b0 42 e6 e9 fa f4 b0 41 e6 e9 cf'),
+    );
+    let pending = true;
+    machine.setInterruptLines({
+      hasInterrupt: () => pending,
+      acknowledge: () => {
+        pending = false;
+        return 0x20;
+      },
+      hasNmi: () => false,
+      takeNmi: () => {},
+    });
+    const stop = await machine.run({ timeoutMs: 100 });
+    // Without the shadow the interrupt would come before HLT, and HLT would then wait forever.
+    expect(text()).toBe('AB');
+    expect(stop.reason).toBe('halted');
+  });
+
   test('CPUID reports GenuineIntel family 6 with only the features this executor has', async () => {
     // xor eax,eax; cpuid; mov [0x500],ebx; mov [0x504],edx; mov [0x508],ecx; mov eax,1; cpuid; cli; hlt
     const { machine, state } = await bareMachine();
