@@ -67,7 +67,7 @@ export class BlockCache {
    */
   lookup(c: Cpu): Block {
     const eip = c.eip;
-    if (eip > c.segs[Seg.CS].limit >>> 0) throw new CpuFault(Vec.GP, 0);
+    if (eip > c.csLimit) throw new CpuFault(Vec.GP, 0);
     const lin = (c.sbase[Seg.CS] + eip) >>> 0;
     const slot = (lin ^ (lin >>> 12)) & (JC_SIZE - 1);
     const user = c.cpl === 3;
@@ -99,7 +99,7 @@ export class BlockCache {
   /** Decode a single instruction at CS:EIP without caching it (single-step, breakpoints). */
   single(c: Cpu): Block {
     const eip = c.eip;
-    if (eip > c.segs[Seg.CS].limit >>> 0) throw new CpuFault(Vec.GP, 0);
+    if (eip > c.csLimit) throw new CpuFault(Vec.GP, 0);
     const lin = (c.sbase[Seg.CS] + eip) | 0;
     const phys = c.mmu.translateFetch(lin);
     return this.translate(c, lin, phys, -1, 1, false);
@@ -107,7 +107,7 @@ export class BlockCache {
 
   private translate(c: Cpu, lin: number, phys: number, key: number, max: number, cache: boolean): Block {
     const insns: Insn[] = [];
-    const limit = c.segs[Seg.CS].limit >>> 0;
+    const limit = c.csLimit;
     const code32 = c.code32;
     const pageEnd = 0x1000 - (lin & 0xfff);
     let off = 0;

@@ -55,6 +55,8 @@ export class Cpu implements FlagState {
   v86 = false;
   code32 = false;
   ss32 = false;
+  /** CS limit (unsigned), cached for branch-target and fetch checks. */
+  csLimit = 0xffff;
 
   halted = false;
   /** Interrupts are inhibited for one instruction (after STI, MOV SS, POP SS). */
@@ -156,7 +158,10 @@ export class Cpu implements FlagState {
     this.rhi[i] = readable ? hi : 0;
     this.wlo[i] = writable ? lo : 1;
     this.whi[i] = writable ? hi : 0;
-    if (i === Seg.CS) this.code32 = sg.db && this.pe && !this.v86;
+    if (i === Seg.CS) {
+      this.code32 = sg.db && this.pe && !this.v86;
+      this.csLimit = sg.limit >>> 0;
+    }
     if (i === Seg.SS) this.ss32 = sg.db && this.pe && !this.v86;
     if (i === Seg.CS && !this.pe) this.code32 = sg.db;
     if (i === Seg.SS && !this.pe) this.ss32 = sg.db;
@@ -286,12 +291,24 @@ export class Cpu implements FlagState {
   }
 
   push(v: number, size: number): void {
+    if (size === 4 && this.ss32) {
+      const sp = (this.r[4] - 4) >>> 0;
+      this.write32(Seg.SS, sp, v);
+      this.r[4] = sp;
+      return;
+    }
     const off = this.stackOff(-size);
     this.write(Seg.SS, off, size, v);
     this.setSp(off);
   }
 
   pop(size: number): number {
+    if (size === 4 && this.ss32) {
+      const sp = this.r[4] >>> 0;
+      const v = this.read32(Seg.SS, sp);
+      this.r[4] = sp + 4;
+      return v;
+    }
     const v = this.read(Seg.SS, this.stackOff(0), size);
     this.setSp(this.stackOff(size));
     return v;
