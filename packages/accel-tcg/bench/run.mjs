@@ -46,7 +46,13 @@ async function once() {
   if (stop.reason !== 'exit') throw new Error(`benchmark guest stopped: ${JSON.stringify(stop)}`);
   const insns = vm.vcpus[0].instructionsRetired;
   machine.close();
-  return { insns, seconds, mips: insns / seconds / 1e6, cpuMips: insns / cpuSeconds / 1e6, checksum: out.trim() };
+  return {
+    insns,
+    seconds,
+    mips: insns / seconds / 1e6,
+    cpuMips: insns / cpuSeconds / 1e6,
+    checksum: out.trim(),
+  };
 }
 
 // One warm-up run first (V8 compiles the executor's hot paths), not counted.
