@@ -81,7 +81,7 @@ export function taskSwitch(c: Cpu, sel: number, reason: TaskSwitchReason, errorC
     s.cr3 = nCr3;
     c.mmu.flush();
   }
-  s.cr0 |= 8; // CR0.TS
+  s.cr0 = (s.cr0 | 8) >>> 0; // CR0.TS (the canonical state holds unsigned values)
   for (let k = 0; k < 8; k++) c.r[k] = nRegs[k];
   c.eip = nEip;
   c.flags = (nFlags | 2) >>> 0;

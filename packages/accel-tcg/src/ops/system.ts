@@ -81,7 +81,7 @@ export function opMovToCr(c: Cpu, i: Insn): void {
       if (v & 0x80000000 && !(v & 1)) gp0();
       if (v & 0x20000000 && !(v & 0x40000000)) gp0();
       const old = s.cr0;
-      s.cr0 = v | 0x10 | 0; // ET is hardwired on i686
+      s.cr0 = (v | 0x10) >>> 0; // ET is hardwired on i686; the canonical state holds unsigned values
       if ((old ^ s.cr0) & 0x80010001) c.mmu.flush();
       c.modeChanged();
       break;
@@ -173,7 +173,7 @@ export function opLmsw(c: Cpu, i: Insn): void {
   const v = readRmSized(c, i, 2);
   const s = c.state;
   // LMSW can set PE but never clear it; it touches only PE, MP, EM, TS.
-  s.cr0 = (s.cr0 & ~0xe) | (v & 0xf) | (s.cr0 & 1);
+  s.cr0 = ((s.cr0 & ~0xe) | (v & 0xf) | (s.cr0 & 1)) >>> 0;
   c.modeChanged();
 }
 export function opInvlpg(c: Cpu, i: Insn): void {
@@ -183,7 +183,7 @@ export function opInvlpg(c: Cpu, i: Insn): void {
 }
 export function opClts(c: Cpu, _i: Insn): void {
   requireCpl0(c);
-  c.state.cr0 &= ~8;
+  c.state.cr0 = (c.state.cr0 & ~8) >>> 0;
 }
 export function opInvd(c: Cpu, _i: Insn): void {
   requireCpl0(c);
