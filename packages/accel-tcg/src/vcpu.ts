@@ -6,6 +6,7 @@ import { CpuFault, TripleFault, Vec } from './exec/fault.js';
 import { IF, RF, TF } from './exec/flags.js';
 import { EventKind, raiseException } from './exec/interrupts.js';
 import { NotImplemented } from './exec/task-switch.js';
+import { CodePages } from './mmu/code-pages.js';
 
 /** Blocks between looks at the virtual clock. */
 const CLOCK_CHECK_BLOCKS = 256;
@@ -16,10 +17,17 @@ export class TcgVcpu implements AcceleratorVcpu {
   readonly cache: BlockCache;
   private readonly state: X86CpuState;
 
-  constructor(private readonly binding: VcpuBinding) {
+  constructor(
+    private readonly binding: VcpuBinding,
+    code: CodePages = new CodePages(),
+  ) {
     this.state = binding.state as X86CpuState;
-    this.cache = new BlockCache(() => this.cpu);
-    this.cpu = new Cpu(this.state, binding.memory, binding.ports, (page) => this.cache.invalidatePage(page));
+    this.cache = new BlockCache(() => this.cpu, code);
+    this.cpu = new Cpu(this.state, binding.memory, binding.ports, code);
+    code.attach({
+      dropFastWrites: (page) => this.cpu.mmu.dropFastWrites(page),
+      invalidateCode: (page) => this.cache.invalidatePage(page),
+    });
     this.cpu.exitRequested = () => binding.exitRequested();
     this.cpu.nowNs = () => binding.nowNs();
   }

@@ -1,6 +1,7 @@
-import type { InterruptLines } from '@tsvm/core';
+import { makeSegment, x86Arch } from '@tsvm/arch-x86';
+import { type InterruptLines, Machine } from '@tsvm/core';
 import { describe, expect, test } from 'vitest';
-import { TcgAccelerator } from '../src/index.js';
+import { TcgAccelerator, tcg } from '../src/index.js';
 import { bareMachine } from './harness/bare-machine.js';
 import { Rng } from './random/generator.js';
 
@@ -236,6 +237,40 @@ describe('memory', () => {
       await machine.run({ timeoutMs: 100 });
       expect(text()).toBe(a20 ? '\x22' : '\x11');
     }
+  });
+});
+
+describe('self-modifying code across vCPUs', () => {
+  test("a store by one vCPU drops another vCPU's translation of that page", async () => {
+    const machine = await Machine.create({
+      arch: x86Arch,
+      accelerator: tcg,
+      cpuCount: 2,
+      onShutdown: 'stop',
+    });
+    machine.memory.addRam('ram', 0, 0x80000);
+    const out: number[] = [];
+    machine.ports.register('debugcon', 0xe9, 1, { write: (_p, _s, v) => void out.push(v) });
+    machine.memory.load(0x8000, bytes('b0 41 e6 e9 c3')); // routine: mov al,'A'; out 0xe9,al; ret
+    machine.memory.load(0x9000, bytes('e8 fd ef fa f4')); // vCPU 1: call 0x8000; cli; hlt
+    machine.memory.load(0x7c00, bytes('c6 06 01 80 42 fa f4')); // vCPU 0: mov byte [0x8001],'B'; cli; hlt
+    const [v0, v1] = machine.vcpus;
+    for (const [v, ip] of [
+      [v0, 0x7c00],
+      [v1, 0x9000],
+    ] as const) {
+      v.state.cs = makeSegment({ selector: 0, base: 0, type: 0xb });
+      v.state.eip = ip;
+      v.state.mpState = 0;
+    }
+    machine.start();
+    const forever = { deadlineNs: Number.POSITIVE_INFINITY };
+    await v1.run(forever); // translates and runs the routine: 'A'
+    await v0.run(forever); // patches the routine through its own TLB
+    v1.state.eip = 0x9000;
+    v1.state.mpState = 0;
+    await v1.run(forever);
+    expect(String.fromCharCode(...out)).toBe('AB');
   });
 });
 

@@ -1,5 +1,6 @@
 import { decode } from '../decode/decoder.js';
 import type { Insn } from '../decode/insn.js';
+import type { CodePages } from '../mmu/code-pages.js';
 import { type Cpu, Seg } from './cpu.js';
 import { CpuFault, Vec } from './fault.js';
 
@@ -38,19 +39,21 @@ export class BlockCache {
   private readonly jump: (Block | undefined)[] = new Array(JC_SIZE).fill(undefined);
   translated = 0;
 
-  constructor(private readonly cpu: () => Cpu) {}
+  constructor(
+    private readonly cpu: () => Cpu,
+    private readonly code: CodePages,
+  ) {}
 
   clear(): void {
     this.jump.fill(undefined);
     this.blocks.clear();
-    for (const page of this.byPage.keys()) this.cpu().mmu.codePages[page] = 0;
     this.byPage.clear();
+    this.code.clear();
   }
 
-  /** A write hit a code page: forget its blocks. */
+  /** A write hit a code page (by any vCPU): forget its blocks. */
   invalidatePage(page: number): void {
     const list = this.byPage.get(page);
-    this.cpu().mmu.codePages[page] = 0;
     if (!list) return;
     this.byPage.delete(page);
     for (const b of list) {
@@ -152,7 +155,7 @@ export class BlockCache {
       this.byPage.set(page, list);
     }
     list.push(block);
-    c.mmu.protectCode(page);
+    this.code.protect(page);
     return block;
   }
 }

@@ -1,5 +1,6 @@
 import type { SegmentRegister, X86CpuState } from '@tsvm/arch-x86';
 import type { GuestMemory, IoPortBus } from '@tsvm/core';
+import type { CodePages } from '../mmu/code-pages.js';
 import { Mmu } from '../mmu/mmu.js';
 import { fault, Vec } from './fault.js';
 import { type FlagState, LazyOp, materialize, VM } from './flags.js';
@@ -81,10 +82,10 @@ export class Cpu implements FlagState {
     readonly state: X86CpuState,
     readonly memory: GuestMemory,
     readonly ports: IoPortBus,
-    onCodeWrite: (physPage: number) => void,
+    code: CodePages,
   ) {
     this.r = state.gprLow;
-    this.mmu = new Mmu(state, memory, onCodeWrite);
+    this.mmu = new Mmu(state, memory, code);
   }
 
   /** After port I/O or MMIO: pick up A20 gate changes and return soon if the machine asks. */
