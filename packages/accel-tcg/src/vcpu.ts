@@ -64,10 +64,13 @@ export class TcgVcpu implements AcceleratorVcpu {
       return this.loop(limits);
     } catch (e) {
       if (e instanceof TripleFault) return { kind: 'shutdown', reason: e.reason };
+      const where = `${s.cs.selector.toString(16).padStart(4, '0')}:${(c.ip >>> 0).toString(16).padStart(8, '0')}`;
       const message =
         e instanceof NotImplemented
-          ? `not implemented: ${e.message}`
-          : `internal error: ${(e as Error)?.stack ?? e}`;
+          ? `not implemented in accel-tcg: ${e.message} (at CS:EIP ${where})`
+          : `internal error in accel-tcg at CS:EIP ${where}: ${(e as Error)?.stack ?? e}`;
+      // Leave EIP at the instruction that could not be executed (the dump shows it).
+      c.eip = c.ip;
       c.storeToState();
       return { kind: 'error', message, dump: formatCpuState(this.state) };
     } finally {
