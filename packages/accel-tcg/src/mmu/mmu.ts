@@ -286,11 +286,6 @@ export class Mmu implements PhysicalAccess {
     this.writeSlow(lin | 0, size, v, false);
   }
 
-  /** Fetch one code byte (instruction fetch uses read permission at the current CPL). */
-  fetch8(lin: number): number {
-    return this.read8(lin);
-  }
-
   /**
    * Physical address of an instruction fetch at `lin` (read permission at the current CPL).
    * A TLB hit needs no page walk: block lookups happen once per executed block.
