@@ -2,10 +2,9 @@ import { formatCpuState, MpState, type X86CpuState } from '@tsvm/arch-x86';
 import type { AcceleratorVcpu, RunLimits, VcpuBinding, VcpuExit } from '@tsvm/core';
 import { BlockCache } from './exec/block-cache.js';
 import { Cpu } from './exec/cpu.js';
-import { CpuFault, TripleFault, Vec } from './exec/fault.js';
+import { CpuFault, NotImplemented, TripleFault, Vec } from './exec/fault.js';
 import { IF, RF, TF } from './exec/flags.js';
 import { EventKind, raiseException } from './exec/interrupts.js';
-import { NotImplemented } from './exec/task-switch.js';
 import { CodePages } from './mmu/code-pages.js';
 
 /** Blocks between looks at the virtual clock. */
@@ -68,7 +67,7 @@ export class TcgVcpu implements AcceleratorVcpu {
       const message =
         e instanceof NotImplemented
           ? `not implemented in accel-tcg: ${e.message} (at CS:EIP ${where})`
-          : `internal error in accel-tcg at CS:EIP ${where}: ${(e as Error)?.stack ?? e}`;
+          : `execution failed at CS:EIP ${where}: ${(e as Error)?.stack ?? e}`;
       // Leave EIP at the instruction that could not be executed (the dump shows it).
       c.eip = c.ip;
       c.storeToState();

@@ -275,24 +275,20 @@ describe('self-modifying code across vCPUs', () => {
 });
 
 describe('bad input', () => {
-  test('what the executor does not model ends the run with an error naming it, never a wrong result', async () => {
-    // Flat 32-bit protected mode; GDT[1] is the current TSS, GDT[2] a TSS whose EFLAGS has VM set:
-    // jmp 0x0010:0 asks for a task switch into virtual-8086 mode, which accel-tcg does not do yet.
-    const { machine, state } = await bareMachine({ protectedMode: true });
-    machine.memory.write(0x1008, 4, 0x20000067); // TSS at 0x2000, limit 0x67, busy (current)
-    machine.memory.write(0x100c, 4, 0x00008b00);
-    machine.memory.write(0x1010, 4, 0x30000067); // TSS at 0x3000, available
-    machine.memory.write(0x1014, 4, 0x00008900);
-    machine.memory.write(0x3024, 4, 0x00020002); // its EFLAGS: VM
-    state.gdt = { base: 0x1000, baseHigh: 0, limit: 0x17 };
-    state.tr = makeSegment({ selector: 0x08, base: 0x2000, limit: 0x67, type: 0xb, s: false });
-    machine.memory.load(0x7c00, bytes('ea 00 00 00 00 10 00'));
+  test('a device that throws during guest execution ends the run with an error naming where', async () => {
+    // mov al, [0xd0000]: real mode, DS = 0xd000 would be needed; use a 32-bit flat read instead.
+    const { machine } = await bareMachine({ protectedMode: true });
+    machine.memory.addMmio('broken-device', 0xd0000, 0x1000, {
+      read: () => {
+        throw new Error('device exploded');
+      },
+      write: () => {},
+    });
+    machine.memory.load(0x7c00, bytes('a1 00 00 0d 00')); // mov eax, [0xd0000]
     const stop = await machine.run({ timeoutMs: 100 });
     expect(stop.reason).toBe('error');
     if (stop.reason !== 'error') return;
-    expect(stop.message).toBe(
-      'not implemented in accel-tcg: task switch into virtual-8086 mode (at CS:EIP 0008:00007c00)',
-    );
+    expect(stop.message).toMatch(/^execution failed at CS:EIP 0008:00007c00: Error: device exploded/);
     expect(stop.dump).toMatch(/RIP=0000000000007c00/);
   });
 

@@ -4,11 +4,6 @@ import { fault, Vec } from './fault.js';
 import { LazyOp, materialize, NT, VM } from './flags.js';
 import { loadSegment } from './segments.js';
 
-/** The executor met something it does not model; surfaces as an `error` exit, never a wrong result. */
-export class NotImplemented extends Error {
-  override readonly name = 'NotImplemented';
-}
-
 export type TaskSwitchReason = 'jmp' | 'call' | 'iret';
 
 /** Where a TSS keeps each piece of task state (SDM Vol. 3 Figures 8-2 and 8-11). */
@@ -93,8 +88,6 @@ export function taskSwitch(c: Cpu, sel: number, reason: TaskSwitchReason, errorC
   );
   const nLdt = rd(nl.ldt, 2);
   const nCr3 = nl.cr3 >= 0 ? rd(nl.cr3, 4) : -1;
-  // Checked before anything changes, so the error exit leaves the old task intact.
-  if (nl.width === 4 && nFlags & VM) throw new NotImplemented('task switch into virtual-8086 mode');
 
   // Save the outgoing task.
   let oFlags = materialize(c);
@@ -117,8 +110,10 @@ export function taskSwitch(c: Cpu, sel: number, reason: TaskSwitchReason, errorC
     c.mmu.writeSys(newBase + T_LINK, 2, oldTr.selector);
     nFlags |= NT;
   }
-  // A 16-bit TSS holds only FLAGS: the upper EFLAGS bits stay as they are.
-  if (nl.width === 2) nFlags = (materialize(c) & 0xffff0000) | (nFlags & 0xffff);
+  // A 16-bit TSS holds only FLAGS: the upper EFLAGS bits stay as they are (VM excepted: a
+  // 16-bit task is never a virtual-8086 one).
+  if (nl.width === 2) nFlags = (materialize(c) & 0xffff0000 & ~VM) | (nFlags & 0xffff);
+  const toV86 = (nFlags & VM) !== 0;
 
   // Switch: TR, CR3, registers, flags, then the segment registers with their checks.
   loadCache(oldTr, sel, nd);
@@ -132,7 +127,7 @@ export function taskSwitch(c: Cpu, sel: number, reason: TaskSwitchReason, errorC
   c.flags = (nFlags | 2) >>> 0;
   c.lop = LazyOp.None;
   c.modeChanged();
-  c.setCpl(nSegs[Seg.CS] & 3);
+  c.setCpl(toV86 ? 3 : nSegs[Seg.CS] & 3);
   // LDT
   if ((nLdt & 0xfffc) === 0) {
     loadNull(s.ldt, nLdt);
@@ -142,6 +137,13 @@ export function taskSwitch(c: Cpu, sel: number, reason: TaskSwitchReason, errorC
     if (descType(ld) !== 2) fault(Vec.TS, nLdt & 0xfffc);
     if (!descPresent(ld)) fault(Vec.TS, nLdt & 0xfffc);
     loadCache(s.ldt, nLdt, ld);
+  }
+  if (toV86) {
+    // A virtual-8086 task: selectors are paragraph numbers, no descriptors are involved.
+    for (let idx = 0; idx < 6; idx++) c.loadSegReal(idx, nSegs[idx]);
+    c.breakBlock = true;
+    if (errorCode >= 0) c.push(errorCode, nl.width);
+    return;
   }
   // CS first (its RPL is the new CPL), then SS and the data segments; failures are #TS.
   for (const idx of [Seg.CS, Seg.SS, Seg.DS, Seg.ES, Seg.FS, Seg.GS]) {
