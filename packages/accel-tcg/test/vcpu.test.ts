@@ -164,6 +164,21 @@ describe('events and identification', () => {
     expect((edx >>> 25) & 1).toBe(0); // no SSE
   });
 
+  test('RDMSR/WRMSR: the microcode signature MSR reads 0; an unknown MSR is #GP', async () => {
+    // IVT[13] = gp / wrmsr 0x8b / rdmsr 0x8b → [0x500] / rdmsr 0x12345 (#GP) / gp: 'G'; cli; hlt
+    const { machine, text } = await bareMachine();
+    machine.memory.load(
+      0x7c00,
+      bytes(
+        'c7 06 34 00 34 7c c7 06 36 00 00 00 66 b9 8b 00 00 00 66 31 c0 66 31 d2 0f 30 66 b8 34 12 00 00 0f 32 66 a3 00 05 66 89 16 04 05 66 b9 45 23 01 00 0f 32 f4 b0 47 e6 e9 fa f4',
+      ),
+    );
+    await machine.run({ timeoutMs: 100 });
+    expect(machine.memory.read(0x500, 4)).toBe(0);
+    expect(machine.memory.read(0x504, 4)).toBe(0);
+    expect(text()).toBe('G');
+  });
+
   test('application processors wait for a start-up IPI, then start at VV00:0000', async () => {
     const { machine, state, text } = await bareMachine();
     machine.memory.load(0x9000, bytes('b0 41 e6 e9 fa f4')); // mov al,'A'; out 0xe9,al; cli; hlt

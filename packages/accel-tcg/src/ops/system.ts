@@ -367,6 +367,9 @@ export function opRdtsc(c: Cpu, _i: Insn): void {
   c.r[2] = Number((t >> 32n) & 0xffffffffn);
 }
 
+const IA32_BIOS_UPDT_TRIG = 0x79;
+const IA32_BIOS_SIGN_ID = 0x8b;
+
 /** MSRs an i686 has beyond what the canonical state's map holds. */
 const MTRRCAP_VALUE = 0x508n; // 8 variable ranges, fixed ranges, write-combining
 
@@ -379,6 +382,8 @@ export function opRdmsr(c: Cpu, _i: Insn): void {
   else if (index === Msr.IA32_APIC_BASE) v = BigInt(s.apicBase >>> 0);
   else if (index === Msr.IA32_MTRRCAP) v = MTRRCAP_VALUE;
   else if (index === Msr.IA32_PLATFORM_ID) v = 0n;
+  else if (index === IA32_BIOS_SIGN_ID)
+    v = 0n; // microcode revision: none loaded
   else if (index === Msr.IA32_EFER)
     v = undefined; // no long mode / NX on this model
   else v = s.msrs.get(index);
@@ -394,6 +399,9 @@ export function opWrmsr(c: Cpu, _i: Insn): void {
   const s = c.state;
   if (index === Msr.IA32_TSC) c.writeTsc(v);
   else if (index === Msr.IA32_APIC_BASE) s.apicBase = Number(v & 0xfffff900n);
+  // Microcode update trigger and signature: accepted and ignored (OSes write 0 before reading
+  // the revision; there is no microcode to load).
+  else if (index === IA32_BIOS_SIGN_ID || index === IA32_BIOS_UPDT_TRIG) return;
   else if (index === Msr.IA32_EFER || index === Msr.IA32_MTRRCAP || !s.msrs.has(index)) gp0();
   else s.msrs.set(index, v);
   c.breakBlock = true;
