@@ -13,6 +13,8 @@ import { TcgAccelerator } from '../dist/index.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const rom = new Uint8Array(readFileSync(join(here, '..', 'guests', 'bin', 'bench.bin')));
 const iterations = Number(process.argv[2] ?? 600);
+// --sti: run the guest with interrupts enabled (the executor then polls the interrupt lines).
+const withInterrupts = process.argv.includes('--sti');
 const RUNS = 5;
 
 async function once() {
@@ -32,6 +34,7 @@ async function once() {
   machine.memory.addRom('bios', 0x100000000 - rom.length, rom.length).bytes.set(rom);
   machine.memory.addRom('isa-bios', 0x100000 - rom.length, rom.length).bytes.set(rom);
   machine.memory.write(0x7000, 4, iterations);
+  machine.memory.write(0x7004, 4, withInterrupts ? 1 : 0);
   let out = '';
   machine.ports.register('debugcon', 0xe9, 1, { write: (_p, _s, v) => (out += String.fromCharCode(v)) });
   machine.ports.register('exit', 0xf4, 4, {
