@@ -240,6 +240,27 @@ describe('memory', () => {
     expect(text()).toBe('MN');
   });
 
+  test('MMIO accesses reach the device at their real width (a dword write is one write)', async () => {
+    // Flat 32-bit: mov dword [0xd0010], 0x12345678 / mov ax, [0xd0020] / mov byte [0xd0030], 0x9a / hlt
+    const { machine } = await bareMachine({ protectedMode: true });
+    const accesses: string[] = [];
+    machine.memory.addMmio('device', 0xd0000, 0x1000, {
+      read: (offset, size) => {
+        accesses.push(`r${size}@${offset.toString(16)}`);
+        return 0xbeef;
+      },
+      write: (offset, size, value) =>
+        void accesses.push(`w${size}@${offset.toString(16)}=${value.toString(16)}`),
+    });
+    machine.memory.load(
+      0x7c00,
+      bytes('c7 05 10 00 0d 00 78 56 34 12 66 a1 20 00 0d 00 c6 05 30 00 0d 00 9a f4'),
+    );
+    await machine.run({ timeoutMs: 100 });
+    expect(accesses).toEqual(['w4@10=12345678', 'r2@20', 'w1@30=9a']);
+    expect(machine.vcpus[0].state.gprLow[0] & 0xffff).toBe(0xbeef);
+  });
+
   test('with the A20 gate off, physical address bit 20 is forced to zero', async () => {
     // mov ax, 0xffff / mov ds, ax / mov al, [0x20] (linear 0x100010) / out 0xe9, al / cli / hlt
     const program = bytes('b8 ff ff 8e d8 a0 20 00 e6 e9 fa f4');

@@ -265,6 +265,13 @@ export class Mmu implements PhysicalAccess {
     const o = lin & 0xfff;
     if (o + size <= 0x1000) {
       const phys = this.translate(lin, true, user);
+      const r = this.memory.find(phys);
+      if (r?.mmio) {
+        // Devices see the access at its real width (an APIC register write is one dword write).
+        this.ioHappened = true;
+        this.memory.write(phys, size as 1 | 2 | 4, size === 4 ? v >>> 0 : v & (size === 2 ? 0xffff : 0xff));
+        return;
+      }
       for (let k = 0; k < size; k++) this.writePhys8(phys + k, (v >>> (8 * k)) & 0xff);
       return;
     }
