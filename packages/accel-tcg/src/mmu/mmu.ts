@@ -98,11 +98,13 @@ export class Mmu implements PhysicalAccess {
   }
 
   writePhys8(phys: number, value: number): void {
+    const r = this.memory.find(phys);
+    // A store to ROM changes nothing, so the code translated from it stays valid.
+    if (r?.readonly) return;
     const page = Math.floor(phys / 4096);
     if (page < CODE_PAGE_COUNT && this.codeFlags[page]) this.code.written(page);
-    const r = this.memory.find(phys);
     if (r?.bytes) {
-      if (!r.readonly) r.bytes[phys - r.base] = value;
+      r.bytes[phys - r.base] = value;
       return;
     }
     if (r?.mmio) this.ioHappened = true;
@@ -116,9 +118,10 @@ export class Mmu implements PhysicalAccess {
   }
 
   writePhys32(phys: number, value: number): void {
+    const r = this.memory.find(phys);
+    if (r?.readonly) return;
     const page = Math.floor(phys / 4096);
     if (page < CODE_PAGE_COUNT && this.codeFlags[page]) this.code.written(page);
-    const r = this.memory.find(phys);
     if (r?.mmio) this.ioHappened = true;
     this.memory.write(phys, 4, value >>> 0);
   }
