@@ -13,11 +13,15 @@
 ;   line 2 (after CALL through the task gate and the 16-bit IRET): TR = 28 again, EFLAGS = 46
 ;     (NT clear); EDI type 1 again (IRET leaves the nested task not busy); ESI = the FLAGS the
 ;     16-bit task saw = 4016 (its own flags from ADD, plus NT); EBP = FS in that task = 0 (null).
+;   then "EXC 0000000a 00001234 <task3>": #TS with the bad selector as error code, at the new
+;     task's first instruction (QEMU reports the JMP's address instead), and a last line with
+;     TR (EBX) = 40 and the new task's ESP.
 %include "lib/rom.inc"
 
 GDT_RAM     equ 0x50000
 TSS1        equ 0x40000
 TSS16       equ 0x42000
+TSS3        equ 0x43000
 
 SEL_TSS1    equ 0x28
 SEL_TSS16   equ 0x30
@@ -27,9 +31,11 @@ SEL_TASKG   equ 0x38
         dq 0x0000890000000067 | (TSS1 << 16)               ; 0x28 32-bit TSS
         dq 0x000081000000002b | ((TSS16 & 0xffffff) << 16) ; 0x30 16-bit TSS
         dq 0x0000850000000000 | (SEL_TSS16 << 16)          ; 0x38 task gate → 16-bit TSS
+        dq 0x0000890000000067 | ((TSS3 & 0xffffff) << 16)  ; 0x40 32-bit TSS with a bad GS
 %endmacro
 
 test_main:
+        call install_idt
         mov esi, gdt
         mov edi, GDT_RAM
         mov ecx, gdt_end - gdt
@@ -70,8 +76,31 @@ after_jmp:
         movzx esi, word [0x602]
         movzx ebp, word [0x604]
         DUMP
+        ; A fault after a task switch has committed belongs to the new task (SDM Vol. 3 §7.3,
+        ; step 13 onwards): #TS(0x1234) for the new task's GS, reported at the new task's first
+        ; instruction, with TR already the new task's.
+        mov edi, TSS3
+        mov ecx, 0x68 / 4
+        xor eax, eax
+        rep stosd
+        mov dword [TSS3 + 0x20], task3
+        mov dword [TSS3 + 0x24], 0x2
+        mov dword [TSS3 + 0x38], STACK_TOP - 0x400
+        mov word [TSS3 + 0x48], SEL_DATA32
+        mov word [TSS3 + 0x4c], SEL_CODE32
+        mov word [TSS3 + 0x50], SEL_DATA32
+        mov word [TSS3 + 0x54], SEL_DATA32
+        mov word [TSS3 + 0x58], SEL_DATA32
+        mov word [TSS3 + 0x5c], 0x1234
+        RESUME_AT task3_done
+        jmp 0x40:0
+task3:
+        hlt                                         ; not reached: the #TS comes first
+task3_done:
+        str ebx
+        DUMP
         mov al, 0
-        ret
+        jmp exit
 
         bits 16
 task16:

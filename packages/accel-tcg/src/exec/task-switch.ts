@@ -1,6 +1,6 @@
 import { type Cpu, Seg } from './cpu.js';
 import { descPresent, descType, loadCache, loadNull, readDescriptor } from './descriptors.js';
-import { fault, Vec } from './fault.js';
+import { CpuFault, fault, Vec } from './fault.js';
 import { LazyOp, materialize, NT, VM } from './flags.js';
 import { loadSegment } from './segments.js';
 
@@ -128,6 +128,22 @@ export function taskSwitch(c: Cpu, sel: number, reason: TaskSwitchReason, errorC
   c.lop = LazyOp.None;
   c.modeChanged();
   c.setCpl(toV86 ? 3 : nSegs[Seg.CS] & 3);
+  // From here on the switch has committed: a fault belongs to the new task and is delivered
+  // with its CS:EIP (so it must not rewind EIP to the old task's instruction).
+  try {
+    loadNewTaskSegments(c, toV86, nLdt, nSegs);
+  } catch (e) {
+    if (e instanceof CpuFault && !e.trap) throw new CpuFault(e.vector, e.errorCode, true);
+    throw e;
+  }
+  c.breakBlock = true;
+  // The error code's size follows the new TSS's type.
+  if (errorCode >= 0) c.push(errorCode, nl.width);
+}
+
+/** Load the new task's LDT and segment registers (after the commit point of a task switch). */
+function loadNewTaskSegments(c: Cpu, toV86: boolean, nLdt: number, nSegs: number[]): void {
+  const s = c.state;
   // LDT
   if ((nLdt & 0xfffc) === 0) {
     loadNull(s.ldt, nLdt);
@@ -141,12 +157,10 @@ export function taskSwitch(c: Cpu, sel: number, reason: TaskSwitchReason, errorC
   if (toV86) {
     // A virtual-8086 task: selectors are paragraph numbers, no descriptors are involved.
     for (let idx = 0; idx < 6; idx++) c.loadSegReal(idx, nSegs[idx]);
-    c.breakBlock = true;
-    if (errorCode >= 0) c.push(errorCode, nl.width);
     return;
   }
-  // CS first (its RPL is the new CPL), then SS and the data segments; failures are #TS.
-  for (const idx of [Seg.CS, Seg.SS, Seg.DS, Seg.ES, Seg.FS, Seg.GS]) {
+  // CS first (its RPL is the new CPL), then SS and the data segments (in QEMU's order); failures are #TS.
+  for (const idx of [Seg.CS, Seg.SS, Seg.ES, Seg.DS, Seg.FS, Seg.GS]) {
     const v = nSegs[idx];
     try {
       if (idx === Seg.CS) {
@@ -166,7 +180,4 @@ export function taskSwitch(c: Cpu, sel: number, reason: TaskSwitchReason, errorC
       throw e;
     }
   }
-  c.breakBlock = true;
-  // The error code's size follows the new TSS's type.
-  if (errorCode >= 0) c.push(errorCode, nl.width);
 }
