@@ -7,6 +7,9 @@ import { CpuFault, Vec } from './fault.js';
 /** Jump cache: the last block entered at each (hashed) linear address, as QEMU's tb_jmp_cache. */
 const JC_SIZE = 4096;
 
+/** Translations kept at most; beyond this the cache starts over (guests that generate code forever). */
+const MAX_BLOCKS = 1 << 17;
+
 /** Longest block; long straight-line runs are split so deadlines and interrupts stay timely. */
 const MAX_BLOCK_INSNS = 64;
 
@@ -144,6 +147,13 @@ export class BlockCache {
       if (insn.ends || crosses || off >= pageEnd) break;
     }
     this.translated++;
+    if (this.blocks.size >= MAX_BLOCKS) {
+      // Bounded memory: drop every translation of this vCPU. Code-page flags stay set (other
+      // vCPUs may rely on them; a spare invalidation later is harmless).
+      this.jump.fill(undefined);
+      this.blocks.clear();
+      this.byPage.clear();
+    }
     const page = Math.floor(phys / 4096);
     const block = new Block(insns, key, page);
     // Code from MMIO or unassigned addresses is decoded afresh every time: a device may change it.
