@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,10 +52,32 @@ export async function acceleratorFromModule(
   return found.find((a) => a.name === preferred) ?? found[0];
 }
 
+/**
+ * A path to a package folder means its entry point, as `import` of the package would find it
+ * (the `exports` map's '.' entry, else `main`, else index.js).
+ */
+function entryOfPath(path: string): string {
+  const full = resolve(path);
+  if (!existsSync(full) || !statSync(full).isDirectory()) return full;
+  const manifestPath = join(full, 'package.json');
+  if (!existsSync(manifestPath)) return join(full, 'index.js');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    exports?: unknown;
+    main?: string;
+  };
+  const root = (manifest.exports as Record<string, unknown> | undefined)?.['.'] ?? manifest.exports;
+  const target =
+    typeof root === 'string'
+      ? root
+      : ((root as Record<string, unknown> | undefined)?.import ??
+        (root as Record<string, unknown> | undefined)?.default);
+  return join(full, typeof target === 'string' ? target : (manifest.main ?? 'index.js'));
+}
+
 /** Import `specifier` the way a user means it: a path (relative to the working directory) or a package. */
 async function importModule(specifier: string): Promise<Record<string, unknown>> {
   const looksLikePath = specifier.startsWith('.') || isAbsolute(specifier) || /\.(c|m)?js$/.test(specifier);
-  if (looksLikePath) return import(pathToFileURL(resolve(specifier)).href);
+  if (looksLikePath) return import(pathToFileURL(entryOfPath(specifier)).href);
   try {
     return await import(specifier);
   } catch (e) {
