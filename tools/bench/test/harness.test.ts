@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from '../src/cli-args.js';
+import { loadGuests } from '../src/guests.js';
+import { alternate, cellOf } from '../src/measure.js';
+import { formatCell } from '../src/report/markdown.js';
+import { median } from '../src/stats.js';
+import type { Subject } from '../src/subjects.js';
+
+const guests = loadGuests();
+
+/** A "VMM" that is just node printing fixed output and exiting with a fixed status. */
+function fake(output: string, status: number): Subject {
+  return {
+    id: 'qemu-tcg',
+    expectStatus: 1,
+    command: () => ({
+      file: process.execPath,
+      args: ['-e', `process.stdout.write(${JSON.stringify(output)}); process.exitCode = ${status}`],
+      timeoutMs: 10_000,
+    }),
+  };
+}
+
+describe('measurement', () => {
+  it('times a run that gives the guest output and status', async () => {
+    const results = await alternate(
+      [{ key: 'ok', subject: fake('T', 1), guest: guests.tiny }],
+      2,
+      10_000,
+      () => {},
+    );
+    const cell = cellOf(results.get('ok'), (o) => o.firstByteMs);
+    expect(cell.status).toBe('ok');
+    if (cell.status === 'ok') expect(cell.samplesMs).toHaveLength(2);
+  });
+
+  it('never times a run whose output differs from the reference', async () => {
+    const results = await alternate(
+      [{ key: 'bad', subject: fake('X', 1), guest: guests.tiny }],
+      3,
+      10_000,
+      () => {},
+    );
+    const cell = cellOf(results.get('bad'), (o) => o.exitMs);
+    expect(cell).toMatchObject({ status: 'failed' });
+    expect(formatCell(cell)).toMatch(
+      /^failed: run 1: expected status 1 and output "T"; got status 1, output "X"/,
+    );
+  });
+
+  it('never times a run with the wrong exit status', async () => {
+    const results = await alternate(
+      [{ key: 'bad', subject: fake('T', 3), guest: guests.tiny }],
+      1,
+      10_000,
+      () => {},
+    );
+    expect(formatCell(cellOf(results.get('bad'), (o) => o.exitMs))).toContain('got status 3');
+  });
+
+  it('reports a VMM that cannot start', async () => {
+    const missing: Subject = {
+      ...fake('T', 1),
+      command: () => ({ file: '/nonexistent/vmm', args: [], timeoutMs: 1000 }),
+    };
+    const results = await alternate(
+      [{ key: 'gone', subject: missing, guest: guests.tiny }],
+      1,
+      1000,
+      () => {},
+    );
+    expect(formatCell(cellOf(results.get('gone'), (o) => o.exitMs))).toContain(
+      'could not start: spawn /nonexistent/vmm ENOENT',
+    );
+  });
+
+  it('takes the median of an odd and an even sample', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow('median of an empty sample');
+  });
+});
+
+describe('guest manifest', () => {
+  it('has an instruction count and reference output for every guest', () => {
+    for (const g of Object.values(guests)) {
+      expect(g.instructions, g.name).toBeGreaterThan(0);
+      expect(g.output.length, g.name).toBeGreaterThan(0);
+      expect(g.path).toBe(join(import.meta.dirname, '..', 'guests', `${g.name}.elf`));
+    }
+    expect(guests.int.output).toMatch(/^tsvm-bench int iterations=[0-9a-f]{8} hash=[0-9a-f]{8} ok\n$/);
+    expect(guests.portio.portWrites).toBeGreaterThan(0);
+    expect(guests['portio-base'].portWrites).toBe(0);
+  });
+});
+
+describe('pnpm bench arguments', () => {
+  it('defaults to 5 runs, installing peers', () => {
+    expect(parseBenchArgs([])).toMatchObject({ runs: 5, quick: false, install: true, timeoutMs: 300_000 });
+  });
+  it('refuses fewer than 5 runs for a real measurement', () => {
+    expect(() => parseBenchArgs(['--runs', '3'])).toThrow(
+      '--runs must be at least 5 for a real measurement (got 3); use --quick for a smoke run',
+    );
+  });
+  it('refuses a non-numeric run count and timeout', () => {
+    expect(() => parseBenchArgs(['--runs', 'many'])).toThrow("--runs must be a positive integer, got 'many'");
+    expect(() => parseBenchArgs(['--timeout-s', '0'])).toThrow(
+      "--timeout-s must be a positive number, got '0'",
+    );
+  });
+  it('refuses an unknown subject and an unknown option', () => {
+    expect(() => parseBenchArgs(['--subjects', 'qemu-tcg,bochs'])).toThrow("unknown subject 'bochs'");
+    expect(() => parseBenchArgs(['--fast'])).toThrow("Unknown option '--fast'");
+  });
+});
