@@ -67,7 +67,7 @@ export function renderMarkdown(r: BenchReport): string {
   );
   for (const row of r.throughput) {
     for (const id of ['tsvm-tcg', 'qemu-tcg', 'v86'] as const) {
-      const ratio = id === 'tsvm-tcg' ? '' : row.tsvmTcgVs[id] !== undefined ? `${row.tsvmTcgVs[id]}×` : '—';
+      const ratio = id === 'tsvm-tcg' ? '—' : row.tsvmTcgVs[id] !== undefined ? `${row.tsvmTcgVs[id]}×` : '—';
       out.push(
         `| ${row.guest} (${row.instructions.toLocaleString('en-US')} instr.) | ${LABEL[id]} | ${formatCell(row.wall[id])} | ${perSecond(row.instructionsPerSecond[id])} | ${perSecond(row.instructionsPerSecondExStartup[id])} | ${ratio} |`,
       );
