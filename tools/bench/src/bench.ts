@@ -22,7 +22,10 @@ function formatWithBiome(repoRoot: string, file: string, log: (line: string) => 
   const inRepo = relative(repoRoot, file);
   if (inRepo.startsWith('..') || isAbsolute(inRepo)) return; // Biome only formats inside its project
   const biome = join(repoRoot, 'node_modules', '.bin', 'biome');
-  if (!existsSync(biome)) return log(`note: ${biome} not found; BENCHMARKS.md left unformatted`);
+  if (!existsSync(biome)) {
+    log(`note: ${biome} not found; BENCHMARKS.md left unformatted`);
+    return;
+  }
   const r = spawnSync(biome, ['format', '--write', inRepo], { cwd: repoRoot, encoding: 'utf8' });
   if (r.error || r.status !== 0)
     log(`note: biome format ${file} failed: ${r.error?.message ?? r.stderr.trim()}`);
