@@ -1,7 +1,8 @@
 ; Port-I/O exit guest: writes COUNT bytes to port 0x80 (POST code port; every VMM accepts it),
 ; one OUT instruction per write so each is one VM exit under KVM, then prints "P" and exits with
-; status 1. Built twice (COUNT=20000 and COUNT=0): the difference in wall time divided by
-; COUNT is the cost of one port-I/O exit, with start-up and teardown cancelled out.
+; status 1. Built with COUNT=100000 and COUNT=0 (and 1000 for the smoke test): the difference
+; in wall time divided by COUNT is the cost of one port-I/O exit, with start-up and teardown
+; cancelled out.
 %include "common.inc"
 
 %ifndef COUNT

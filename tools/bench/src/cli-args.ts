@@ -24,8 +24,10 @@ export interface BenchArgs {
 
 /** Parse `pnpm bench` arguments; throws an Error whose message says what is wrong. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  // `pnpm bench -- --runs 9` hands the script a literal '--' first.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   const { values } = parseArgs({
-    args: [...argv],
+    args,
     options: {
       runs: { type: 'string' },
       out: { type: 'string' },

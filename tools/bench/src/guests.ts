@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The benchmark guests, as counted by guests/count-instructions.mjs. */
-export type GuestName = 'int' | 'paging' | 'tiny' | 'portio' | 'portio-base';
+export type GuestName = 'int' | 'paging' | 'tiny' | 'portio' | 'portio-quick' | 'portio-base';
 
 export interface Guest {
   readonly name: GuestName;
@@ -31,7 +31,7 @@ export function loadGuests(dir = guestsDir): Record<GuestName, Guest> {
   const manifest = JSON.parse(readFileSync(join(dir, 'instructions.json'), 'utf8')) as {
     guests: Record<GuestName, ManifestEntry>;
   };
-  const names: GuestName[] = ['int', 'paging', 'tiny', 'portio', 'portio-base'];
+  const names: GuestName[] = ['int', 'paging', 'tiny', 'portio', 'portio-quick', 'portio-base'];
   return Object.fromEntries(
     names.map((name) => {
       const entry = manifest.guests[name];

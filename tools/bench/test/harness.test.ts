@@ -99,6 +99,12 @@ describe('pnpm bench arguments', () => {
   it('defaults to 5 runs, installing peers', () => {
     expect(parseBenchArgs([])).toMatchObject({ runs: 5, quick: false, install: true, timeoutMs: 300_000 });
   });
+  it("accepts the '--' that pnpm passes through", () => {
+    expect(parseBenchArgs(['--', '--runs', '7', '--provisional', 'busy'])).toMatchObject({
+      runs: 7,
+      provisional: 'busy',
+    });
+  });
   it('refuses fewer than 5 runs for a real measurement', () => {
     expect(() => parseBenchArgs(['--runs', '3'])).toThrow(
       '--runs must be at least 5 for a real measurement (got 3); use --quick for a smoke run',

@@ -16,7 +16,7 @@ const KVM_SUBJECTS: readonly SubjectId[] = ['tsvm-kvm', 'qemu-kvm'];
  */
 export async function kvmExitSuite(ctx: SuiteContext): Promise<BenchReport['kvmExit']> {
   const accelKvmBench = runAccelKvmBench(ctx);
-  const withExits = ctx.guests.portio;
+  const withExits = ctx.quick ? ctx.guests['portio-quick'] : ctx.guests.portio;
   const baseline = ctx.guests['portio-base'];
   const writes = (withExits.portWrites ?? 0) - (baseline.portWrites ?? 0);
   ctx.log(`KVM exit cost: ${writes} port writes`);
