@@ -6,6 +6,7 @@ import { alternate, cellOf } from '../src/measure.js';
 import { formatCell } from '../src/report/markdown.js';
 import { median } from '../src/stats.js';
 import type { Subject } from '../src/subjects.js';
+import { ratiosFromMarkdown } from '../src/suites/kvm-exit.js';
 
 const guests = loadGuests();
 
@@ -119,5 +120,29 @@ describe('pnpm bench arguments', () => {
   it('refuses an unknown subject and an unknown option', () => {
     expect(() => parseBenchArgs(['--subjects', 'qemu-tcg,bochs'])).toThrow("unknown subject 'bochs'");
     expect(() => parseBenchArgs(['--fast'])).toThrow("Unknown option '--fast'");
+  });
+});
+
+describe('the accel-kvm bench table', () => {
+  it('reads every row of the ratio column, not words that merely contain "ratio"', () => {
+    const md = [
+      'A guest loops; each iteration is one exit (0x80).',
+      '',
+      '| path | per exit (median) | ratio to C |',
+      '| --- | --- | --- |',
+      '| C program | 12.34 µs | 1.00 |',
+      '| binding (`addon.run`) | 11.83 µs | **0.96** |',
+      '| full backend | 16.38 µs | 1.33 |',
+      '',
+      'The ratio is the figure of interest (aim: within 1.2x of C).',
+    ].join('\n');
+    expect(ratiosFromMarkdown(md)).toEqual([
+      { label: 'C program', ratio: 1 },
+      { label: 'binding (addon.run)', ratio: 0.96 },
+      { label: 'full backend', ratio: 1.33 },
+    ]);
+  });
+  it('finds nothing in text without a ratio table', () => {
+    expect(ratiosFromMarkdown('iteration 5\n| a | b |\n|---|---|\n| 1 | 2 |')).toEqual([]);
   });
 });

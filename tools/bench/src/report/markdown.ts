@@ -92,7 +92,7 @@ export function renderMarkdown(r: BenchReport): string {
   const bench = k.accelKvmBench;
   out.push(
     bench.status === 'ok'
-      ? `* tsvm-kvm binding vs a C program doing the same ioctls (packages/accel-kvm bench, from ${bench.source}): **${bench.ratioVsC}×** the C program's per-exit cost.`
+      ? `* tsvm-kvm binding vs a C program doing the same ioctls (packages/accel-kvm bench, from ${bench.source}): **${bench.ratioVsC}×** the C program's per-exit cost (${(bench.ratios ?? []).map((r) => `${esc(r.label)}: ${r.ratio}×`).join('; ')}).`
       : `* tsvm-kvm binding vs a C program doing the same ioctls: ${bench.status}: ${esc(bench.reason ?? '')}`,
     `* Same port-I/O guest on tsvm-kvm and QEMU KVM (tools/bench/guests/portio.asm): per-exit cost = (median wall time with N OUT instructions − median with none) ÷ N.${k.tsvmVsQemuKvm !== undefined ? ` tsvm-kvm ÷ QEMU KVM: **${k.tsvmVsQemuKvm}×**.` : ''}`,
     '',

@@ -42,6 +42,8 @@ export interface AccelKvmBench {
   readonly reason?: string;
   /** tsvm-kvm per-exit cost divided by the C program's, as the accel-kvm bench reported it. */
   readonly ratioVsC?: number;
+  /** Every row of the accel-kvm bench's ratio table (C program, binding, full backend…). */
+  readonly ratios?: readonly { readonly label: string; readonly ratio: number }[];
   readonly source?: string;
   readonly raw?: string;
 }
