@@ -116,7 +116,12 @@ export function renderMarkdown(r: BenchReport): string {
     '|---|---|---|---|---|',
   );
   for (const row of r.snapshot) {
-    const size = row.fileBytes !== undefined ? `${(row.fileBytes / 2 ** 20).toFixed(1)} MiB` : '—';
+    const size =
+      row.fileBytes === undefined
+        ? '—'
+        : row.fileBytes >= 2 ** 20
+          ? `${(row.fileBytes / 2 ** 20).toFixed(1)} MiB`
+          : `${(row.fileBytes / 1024).toFixed(1)} KiB`;
     out.push(
       `| ${row.ramMiB} MiB | ${row.scenario} | ${size} | ${formatCell(row.save)} | ${formatCell(row.load)} |`,
     );
