@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { describeEnvironment } from './environment.js';
 import { loadGuests } from './guests.js';
 import { ensureQemu, ensureV86, type PeerStatus, tsvmCliPath } from './peers.js';
 import { renderMarkdown } from './report/markdown.js';
+import { mergeReport } from './report/merge.js';
 import type { BenchReport } from './report/model.js';
 import { resolveSubjects, SUBJECT_IDS, type SubjectId } from './subjects.js';
 import type { SuiteContext } from './suites/context.js';
@@ -125,7 +126,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   mkdirSync(options.outDir, { recursive: true });
   writeFileSync(join(options.outDir, 'BENCHMARKS.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = join(options.outDir, 'BENCHMARKS.md');
-  writeFileSync(markdown, renderMarkdown(report));
+  writeFileSync(
+    markdown,
+    mergeReport(existsSync(markdown) ? readFileSync(markdown, 'utf8') : undefined, renderMarkdown(report)),
+  );
   formatWithBiome(options.repoRoot, markdown, log);
   log(`wrote ${join(options.outDir, 'BENCHMARKS.md')} and BENCHMARKS.json`);
   return report;

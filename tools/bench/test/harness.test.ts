@@ -4,6 +4,7 @@ import { parseBenchArgs } from '../src/cli-args.js';
 import { loadGuests } from '../src/guests.js';
 import { alternate, cellOf } from '../src/measure.js';
 import { formatCell } from '../src/report/markdown.js';
+import { BEGIN_MARKER, END_MARKER, mergeReport } from '../src/report/merge.js';
 import { median } from '../src/stats.js';
 import type { Subject } from '../src/subjects.js';
 import { ratiosFromMarkdown } from '../src/suites/kvm-exit.js';
@@ -144,5 +145,26 @@ describe('the accel-kvm bench table', () => {
   });
   it('finds nothing in text without a ratio table', () => {
     expect(ratiosFromMarkdown('iteration 5\n| a | b |\n|---|---|\n| 1 | 2 |')).toEqual([]);
+  });
+});
+
+describe('BENCHMARKS.md merging', () => {
+  it('writes the report between markers in a new file', () => {
+    expect(mergeReport(undefined, '# tsvm benchmarks\n')).toBe(
+      `${BEGIN_MARKER}\n\n# tsvm benchmarks\n\n${END_MARKER}\n`,
+    );
+  });
+  it('replaces only the generated block, keeping notes around it', () => {
+    const old = `# Notes above\n\n${BEGIN_MARKER}\n\nold figures\n\n${END_MARKER}\n\n## Profile\n\nhot loop\n`;
+    const merged = mergeReport(old, 'new figures');
+    expect(merged).toBe(
+      `# Notes above\n\n${BEGIN_MARKER}\n\nnew figures\n\n${END_MARKER}\n\n## Profile\n\nhot loop\n`,
+    );
+  });
+  it('keeps a hand-written file below the report, headings one level down', () => {
+    const merged = mergeReport('# accel-tcg profile\n\n## Decoder\n\n40 % in decode\n', '# tsvm benchmarks');
+    expect(merged).toContain('## Notes kept from the previous BENCHMARKS.md');
+    expect(merged).toContain('## accel-tcg profile\n\n### Decoder\n\n40 % in decode');
+    expect(merged.indexOf('# tsvm benchmarks')).toBeLessThan(merged.indexOf('accel-tcg profile'));
   });
 });
