@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
@@ -110,6 +111,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     environment,
     provisional,
     runsPerMeasurement: options.runs,
+    guests: Object.fromEntries(
+      Object.values(guests).map((g) => [
+        g.name,
+        {
+          instructions: g.instructions,
+          sha256: createHash('sha256').update(readFileSync(g.path)).digest('hex'),
+        },
+      ]),
+    ),
     peers: { qemu, v86 },
     subjects: Object.fromEntries(
       SUBJECT_IDS.map((id) => {

@@ -61,6 +61,8 @@ export interface BenchReport {
   readonly environment: Environment;
   readonly provisional: string | undefined;
   readonly runsPerMeasurement: number;
+  /** The guests measured: instruction counts and the SHA-256 of each image, so figures stay tied to them. */
+  readonly guests: Record<string, { readonly instructions: number; readonly sha256: string }>;
   readonly peers: { readonly qemu: PeerStatus; readonly v86: PeerStatus };
   readonly subjects: Record<SubjectId, { readonly available: boolean; readonly reason?: string }>;
   readonly throughput: readonly ThroughputRow[];
