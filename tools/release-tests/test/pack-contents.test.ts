@@ -49,6 +49,14 @@ describe.each(publishablePackages())('$name tarball', (pkg) => {
     ).toEqual([]);
   });
 
+  if (pkg.name === '@tsvm/accel-kvm') {
+    it('ships the native sources and build files, not a prebuilt binary', () => {
+      expect(files).toEqual(expect.arrayContaining(['binding.gyp']));
+      expect(files.some((f) => /^native\/.*\.c$/.test(f))).toBe(true);
+      expect(files.filter((f) => f.endsWith('.node'))).toEqual([]);
+    });
+  }
+
   it('carries its own version', () => {
     const manifest = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8'));
     expect(tarball).toContain(`-${manifest.version}.tgz`);
