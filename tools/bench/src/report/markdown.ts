@@ -60,7 +60,7 @@ export function renderMarkdown(r: BenchReport): string {
   out.push(
     '## TCG throughput',
     '',
-    "CPU-bound guests (tools/bench/guests: quicksort with recursion, a sortedness check through calls, a sieve and a bitwise CRC-32; `paging` runs the same work with 4 KiB paging on). Guest instructions were counted once under QEMU (guests/count-instructions.mjs), so instructions per second is the same work for every subject. Wall time is process start to exit and includes start-up (QEMU boots SeaBIOS first); the last-but-one column subtracts each subject's own tiny-guest run time. Ratio: tsvm-tcg wall time ÷ the subject's (above 1 means tsvm is slower).",
+    "CPU-bound guests (tools/bench/guests: quicksort with recursion, a sortedness check through calls, a sieve and a bitwise CRC-32; `paging` runs the same work with 4 KiB paging on). Guest instructions were counted once under QEMU (guests/count-instructions.mjs), so instructions per second is the same work for every subject. Wall time is process start to exit and includes start-up (QEMU boots SeaBIOS first); the last-but-one column subtracts each subject's own tiny-guest run time. Ratio: tsvm-tcg wall time ÷ the subject's (above 1 means tsvm is slower). The executor's in-process figure and a profile of where its time goes are in packages/accel-tcg/BENCHMARKS.md.",
     '',
     '| guest | subject | wall time | guest instructions/s | instructions/s excl. start-up | tsvm-tcg ÷ subject |',
     '|---|---|---|---|---|---|',
