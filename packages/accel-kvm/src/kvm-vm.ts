@@ -2,6 +2,7 @@ import type { WritebackStep } from '@tsvm/arch-x86';
 import type { AcceleratorVcpu, AcceleratorVm, MemoryRegion, VcpuBinding, WritebackLevel } from '@tsvm/core';
 import { describeRegion } from '@tsvm/core';
 import { KvmError } from './errors.js';
+import { closedA20Layout } from './memory/a20-window.js';
 import type { KvmAddon, SystemHandle, VmHandle } from './native/addon.js';
 import { KvmVcpu } from './vcpu/kvm-vcpu.js';
 
@@ -25,6 +26,10 @@ export interface KvmVmConfig {
 export class KvmVm implements AcceleratorVm {
   readonly handle: VmHandle;
   private readonly slots = new Map<MemoryRegion, number>();
+  /** Slots that stand in for displaced regions while the A20 gate is closed. */
+  private a20Slots: number[] = [];
+  private a20Displaced: readonly MemoryRegion[] = [];
+  private a20Open = true;
   private readonly vcpus: KvmVcpu[] = [];
   private closedFlag = false;
 
@@ -55,7 +60,7 @@ export class KvmVm implements AcceleratorVm {
     this.assertOpen(`map ${describeRegion(region)}`);
     if (!region.bytes) throw new KvmError(`cannot map ${describeRegion(region)}: it has no host memory`);
     if (this.slots.has(region)) throw new KvmError(`${describeRegion(region)} is already mapped`);
-    const slot = this.freeSlot(region);
+    const slot = this.freeSlot(describeRegion(region));
     // ROM (and aliases of it) read-only: guest writes then exit as MMIO and the bus drops them.
     const flags = region.readonly ? this.config.addon.constants.KVM_MEM_READONLY : 0;
     try {
@@ -71,6 +76,47 @@ export class KvmVm implements AcceleratorVm {
     this.slots.set(region, slot);
   }
 
+  /**
+   * Follow the canonical A20 gate. KVM has no A20 mask, so closing the gate rebuilds the slots
+   * of the [1 MiB, 2 MiB) window as a mirror of the first megabyte (see `closedA20Layout`).
+   */
+  syncA20(enabled: boolean): void {
+    if (enabled === this.a20Open) return;
+    this.assertOpen(`${enabled ? 'open' : 'close'} the A20 gate`);
+    const { addon } = this.config;
+    if (!enabled) {
+      const { displaced, mappings } = closedA20Layout([...this.slots.keys()]);
+      // Unmap first: KVM refuses overlapping slots.
+      for (const r of displaced) {
+        addon.setUserMemoryRegion(this.handle, this.slots.get(r)!, 0, r.base, 0, null);
+        this.slots.delete(r);
+      }
+      this.a20Displaced = displaced;
+      for (const m of mappings) {
+        const slot = this.freeSlot(m.label);
+        addon.setUserMemoryRegion(
+          this.handle,
+          slot,
+          m.readonly ? addon.constants.KVM_MEM_READONLY : 0,
+          m.base,
+          m.size,
+          m.bytes,
+        );
+        this.a20Slots.push(slot);
+      }
+    } else {
+      for (const slot of this.a20Slots) addon.setUserMemoryRegion(this.handle, slot, 0, 0, 0, null);
+      this.a20Slots = [];
+      for (const r of this.a20Displaced) this.mapRegion(r);
+      this.a20Displaced = [];
+    }
+    this.a20Open = enabled;
+  }
+
+  get a20Enabled(): boolean {
+    return this.a20Open;
+  }
+
   unmapRegion(region: MemoryRegion): void {
     const slot = this.slots.get(region);
     if (slot === undefined) return;
@@ -79,12 +125,10 @@ export class KvmVm implements AcceleratorVm {
     this.slots.delete(region);
   }
 
-  private freeSlot(region: MemoryRegion): number {
-    const used = new Set(this.slots.values());
+  private freeSlot(what: string): number {
+    const used = new Set([...this.slots.values(), ...this.a20Slots]);
     for (let slot = 0; slot < this.config.maxSlots; slot++) if (!used.has(slot)) return slot;
-    throw new KvmError(
-      `cannot map ${describeRegion(region)}: all ${this.config.maxSlots} KVM memory slots are in use`,
-    );
+    throw new KvmError(`cannot map ${what}: all ${this.config.maxSlots} KVM memory slots are in use`);
   }
 
   createVcpu(binding: VcpuBinding): AcceleratorVcpu {

@@ -1,4 +1,5 @@
 import type { GuestMemory, IoPortBus } from '@tsvm/core';
+import { a20Fold } from '../memory/a20-window.js';
 import type { RunLayout } from './run-layout.js';
 
 /**
@@ -31,9 +32,12 @@ export function serveIo(view: DataView, r: RunLayout, ports: IoPortBus): void {
   }
 }
 
-/** Serve a KVM_EXIT_MMIO (1, 2, 4 or 8 bytes; 8-byte accesses go to the bus as two 4-byte halves). */
-export function serveMmio(view: DataView, r: RunLayout, memory: GuestMemory): void {
-  const address = Number(view.getBigUint64(r.mmioPhysAddr, true));
+/**
+ * Serve a KVM_EXIT_MMIO (1, 2, 4 or 8 bytes; 8-byte accesses go to the bus as two 4-byte halves).
+ */
+export function serveMmio(view: DataView, r: RunLayout, memory: GuestMemory, a20Enabled = true): void {
+  // With the A20 gate closed, window addresses without a slot show what lies 1 MiB lower.
+  const address = a20Fold(Number(view.getBigUint64(r.mmioPhysAddr, true)), a20Enabled);
   const len = view.getUint32(r.mmioLen, true);
   const data = r.mmioData;
   const isWrite = view.getUint8(r.mmioIsWrite) !== 0;

@@ -23,6 +23,9 @@ const MIN_SLICE_NS = 50_000;
 export interface VmLink {
   readonly closed: boolean;
   readonly handle: VmHandle;
+  readonly a20Enabled: boolean;
+  /** Rebuild the memory slots if the canonical A20 gate changed. */
+  syncA20(enabled: boolean): void;
 }
 
 /**
@@ -149,6 +152,8 @@ export class KvmVcpu implements AcceleratorVcpu {
     try {
       for (;;) {
         binding.prepareEntry();
+        // A device (port 0x92, the keyboard controller) may have moved the A20 gate.
+        this.vm.syncA20(this.state.a20Enabled);
         this.deliverInterrupts(handle);
         const reason = addon.run(handle);
         this.interruptsEnabled = this.ifFlag();
@@ -160,7 +165,7 @@ export class KvmVcpu implements AcceleratorVcpu {
             if (binding.exitRequested()) return this.leaveAfterIo(handle);
             break;
           case layout.exitMmio:
-            serveMmio(view, layout, binding.memory);
+            serveMmio(view, layout, binding.memory, this.vm.a20Enabled);
             if (binding.exitRequested()) return this.leaveAfterIo(handle);
             break;
           case c.EXIT_IRQ_WINDOW_OPEN:
