@@ -1,8 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from '../src/cli-args.js';
 import { loadGuests } from '../src/guests.js';
 import { alternate, cellOf } from '../src/measure.js';
+import { ensureQemu, ensureV86, V86_VERSION } from '../src/peers.js';
 import { formatCell } from '../src/report/markdown.js';
 import { BEGIN_MARKER, END_MARKER, mergeReport } from '../src/report/merge.js';
 import { median } from '../src/stats.js';
@@ -166,5 +169,28 @@ describe('BENCHMARKS.md merging', () => {
     expect(merged).toContain('## Notes kept from the previous BENCHMARKS.md');
     expect(merged).toContain('## accel-tcg profile\n\n### Decoder\n\n40 % in decode');
     expect(merged.indexOf('# tsvm benchmarks')).toBeLessThan(merged.indexOf('accel-tcg profile'));
+  });
+});
+
+describe('peers', () => {
+  it('reports QEMU as missing, with the reason, when it is not installed and installing is off', () => {
+    const path = process.env.PATH;
+    process.env.PATH = mkdtempSync(join(tmpdir(), 'tsvm-bench-empty-path-'));
+    try {
+      expect(ensureQemu({ install: false, log: () => {} })).toEqual({
+        status: 'missing',
+        reason: 'qemu-system-i386 is not installed (install disabled)',
+      });
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it('finds the pinned v86 release', () => {
+    const v86 = ensureV86({ install: false, log: () => {} }, join(import.meta.dirname, '..', '..', '..'));
+    expect(v86).toMatchObject({
+      status: 'available',
+      version: expect.stringContaining(`v86 ${V86_VERSION}`),
+    });
   });
 });
