@@ -18,4 +18,5 @@ build paging int.asm -DPAGING -DITERATIONS="$ITER"
 build portio portio.asm -DCOUNT=100000
 build portio-quick portio.asm -DCOUNT=1000   # smoke test only
 build portio-base portio.asm -DCOUNT=0
+build fill fill.asm -DFILL_END='(256 << 20)'
 echo "built: $(ls *.elf | tr '\n' ' ')"

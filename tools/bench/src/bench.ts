@@ -13,6 +13,7 @@ import { resolveSubjects, SUBJECT_IDS, type SubjectId } from './subjects.js';
 import type { SuiteContext } from './suites/context.js';
 import { kvmExitSuite } from './suites/kvm-exit.js';
 import { type AcceleratorSource, snapshotSuite } from './suites/snapshot.js';
+import { snapshotCliSuite } from './suites/snapshot-cli.js';
 import { startupSuite } from './suites/startup.js';
 import { throughputSuite } from './suites/throughput.js';
 
@@ -106,6 +107,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     accelerator: options.snapshotAccelerator,
   });
 
+  const snapshotCli = await snapshotCliSuite(ctx, options.snapshotRamMiB);
+
   const report: BenchReport = {
     schema: 1,
     environment,
@@ -131,6 +134,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     startup,
     kvmExit,
     snapshot,
+    snapshotCli,
     loadAverageAfter: loadavg().map((l) => Math.round(l * 100) / 100),
   };
   mkdirSync(options.outDir, { recursive: true });

@@ -1,7 +1,7 @@
 import type { Guest } from './guests.js';
 import type { Cell } from './report/model.js';
 import { median } from './stats.js';
-import { checkOutcome, type Subject } from './subjects.js';
+import { type CommandOptions, checkOutcome, type Subject } from './subjects.js';
 import { type RunOutcome, timedRun } from './timed-run.js';
 
 /** One (subject, guest) pair to time. */
@@ -9,6 +9,9 @@ export interface Job {
   readonly key: string;
   readonly subject: Subject;
   readonly guest: Guest;
+  readonly options?: CommandOptions;
+  /** Overrides the subject's exit status and the guest's output (e.g. a run resumed from a snapshot). */
+  readonly expect?: { readonly status: number; readonly output: string };
 }
 
 export type JobResult =
@@ -31,8 +34,14 @@ export async function alternate(
   for (let run = 0; run < runs; run++) {
     for (const job of jobs) {
       if (failed.has(job.key)) continue;
-      const outcome = await timedRun(job.subject.command(job.guest, timeoutMs));
-      const failure = checkOutcome(job.subject, job.guest, outcome);
+      const outcome = await timedRun(job.subject.command(job.guest, timeoutMs, job.options));
+      const failure = job.expect
+        ? checkOutcome(
+            { ...job.subject, expectStatus: job.expect.status },
+            { ...job.guest, output: job.expect.output },
+            outcome,
+          )
+        : checkOutcome(job.subject, job.guest, outcome);
       if (failure) {
         failed.set(job.key, `run ${run + 1}: ${failure}`);
         log(`  ${job.key}: FAILED ${failure}`);

@@ -11,11 +11,17 @@ export const SUBJECT_IDS: readonly SubjectId[] = ['tsvm-tcg', 'tsvm-kvm', 'qemu-
 /** Guest RAM every subject gets, so no one wins by allocating less. */
 export const GUEST_RAM_MIB = 128;
 
+/** Per-run variations: guest RAM, and options only tsvm understands (snapshot files). */
+export interface CommandOptions {
+  readonly ramMiB?: number;
+  readonly tsvmArgs?: readonly string[];
+}
+
 export interface Subject {
   readonly id: SubjectId;
   /** Process exit status when the guest ended through debug-exit with value 0. */
   readonly expectStatus: number;
-  command(guest: Guest, timeoutMs: number): RunSpec;
+  command(guest: Guest, timeoutMs: number, options?: CommandOptions): RunSpec;
 }
 
 export type Availability =
@@ -26,13 +32,13 @@ function qemu(id: SubjectId, accel: 'tcg' | 'kvm'): Subject {
   return {
     id,
     expectStatus: 1, // isa-debug-exit: (0 << 1) | 1
-    command: (guest, timeoutMs) => ({
+    command: (guest, timeoutMs, options) => ({
       file: 'qemu-system-i386',
       args: [
         '-kernel',
         guest.path,
         '-m',
-        `${GUEST_RAM_MIB}M`,
+        `${options?.ramMiB ?? GUEST_RAM_MIB}M`,
         '-device',
         'isa-debug-exit,iobase=0xf4,iosize=4',
         '-serial',
@@ -53,9 +59,20 @@ function tsvm(id: SubjectId, cli: string, accel: 'tcg' | 'kvm'): Subject {
   return {
     id,
     expectStatus: 1, // debug-exit port 0xf4, QEMU semantics
-    command: (guest, timeoutMs) => ({
+    command: (guest, timeoutMs, options) => ({
       file: process.execPath,
-      args: [cli, 'run', guest.path, '--accel', accel, '--serial', 'stdio', '-m', `${GUEST_RAM_MIB}M`],
+      args: [
+        cli,
+        'run',
+        guest.path,
+        '--accel',
+        accel,
+        '--serial',
+        'stdio',
+        '-m',
+        `${options?.ramMiB ?? GUEST_RAM_MIB}M`,
+        ...(options?.tsvmArgs ?? []),
+      ],
       timeoutMs,
     }),
   };
@@ -64,14 +81,14 @@ function tsvm(id: SubjectId, cli: string, accel: 'tcg' | 'kvm'): Subject {
 const v86: Subject = {
   id: 'v86',
   expectStatus: 0, // the runner's own status: v86 has no debug-exit device, the end is seen on serial
-  command: (guest, timeoutMs) => ({
+  command: (guest, timeoutMs, options) => ({
     file: process.execPath,
     args: [
       join(runnersDir, 'v86-run.mjs'),
       guest.path,
       ...(guest.output.endsWith('\n') ? ['--until-newline'] : ['--until-bytes', String(guest.output.length)]),
       '--memory-mib',
-      String(GUEST_RAM_MIB),
+      String(options?.ramMiB ?? GUEST_RAM_MIB),
       '--timeout-s',
       String(Math.ceil(timeoutMs / 1000)),
     ],

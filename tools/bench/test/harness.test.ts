@@ -90,7 +90,8 @@ describe('measurement', () => {
 describe('guest manifest', () => {
   it('has an instruction count and reference output for every guest', () => {
     for (const g of Object.values(guests)) {
-      expect(g.instructions, g.name).toBeGreaterThan(0);
+      // The snapshot fill guest alone is uncounted (never used for instructions per second).
+      if (g.name !== 'fill') expect(g.instructions, g.name).toBeGreaterThan(0);
       expect(g.output.length, g.name).toBeGreaterThan(0);
       expect(g.path).toBe(join(import.meta.dirname, '..', 'guests', `${g.name}.elf`));
     }

@@ -76,6 +76,16 @@ describe('pnpm bench --quick', () => {
       expectExplained(row.baseline, `exit baseline ${row.subject}`);
     }
     expect(['skipped', 'not available']).toContain(report.kvmExit.accelKvmBench.status);
+    expect(report.snapshotCli).toHaveLength(1);
+    for (const row of report.snapshotCli) {
+      expectExplained(row.plain, `tsvm run ${row.guest}`);
+      expectExplained(row.save, `tsvm run ${row.guest} --savevm-at-exit`);
+      expectExplained(row.load, `tsvm run ${row.guest} --loadvm`);
+      if (report.subjects['tsvm-tcg'].available) {
+        expect(row.load.status, 'a saved snapshot loads').toBe('ok');
+        expect(row.fileBytes).toBeGreaterThan(0);
+      }
+    }
     expect(report.snapshot).toHaveLength(2);
     for (const row of report.snapshot) {
       expect(row.save.status, row.scenario).toBe('ok');

@@ -8,6 +8,11 @@ function ms(value: number): string {
   return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 }
 
+function fileSize(bytes: number | undefined): string {
+  if (bytes === undefined) return '—';
+  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
 export function formatCell(cell: Cell | undefined): string {
   if (!cell) return 'not available: not measured';
   if (cell.status === 'ok') return ms(cell.medianMs);
@@ -124,6 +129,20 @@ export function renderMarkdown(r: BenchReport): string {
           : `${(row.fileBytes / 1024).toFixed(1)} KiB`;
     out.push(
       `| ${row.ramMiB} MiB | ${row.scenario} | ${size} | ${formatCell(row.save)} | ${formatCell(row.load)} |`,
+    );
+  }
+  out.push('');
+
+  out.push(
+    'End to end through the `tsvm` command (TCG): the guest run alone, with `--savevm-at-exit FILE`, and a whole `tsvm run --loadvm FILE` process (start-up, file read, load; the resumed guest is past its exit write and halts at once). Save cost = save run − plain run.',
+    '',
+    '| guest RAM | scenario | snapshot file | `tsvm run` | with `--savevm-at-exit` | save cost | `tsvm run --loadvm` |',
+    '|---|---|---|---|---|---|---|',
+  );
+  for (const row of r.snapshotCli) {
+    const cost = row.saveCostMs !== undefined ? ms(row.saveCostMs) : '—';
+    out.push(
+      `| ${row.ramMiB} MiB | ${row.scenario} | ${fileSize(row.fileBytes)} | ${formatCell(row.plain)} | ${formatCell(row.save)} | ${cost} | ${formatCell(row.load)} |`,
     );
   }
   out.push('');

@@ -56,6 +56,21 @@ export interface SnapshotRow {
   readonly fileBytes?: number;
 }
 
+export interface SnapshotCliRow {
+  readonly guest: string;
+  readonly scenario: string;
+  readonly ramMiB: number;
+  /** `tsvm run GUEST`, no snapshot. */
+  readonly plain: Cell;
+  /** `tsvm run GUEST --savevm-at-exit FILE`. */
+  readonly save: Cell;
+  /** `tsvm run GUEST --loadvm FILE` (the resumed guest halts at once). */
+  readonly load: Cell;
+  /** Median save run minus median plain run. */
+  readonly saveCostMs?: number;
+  readonly fileBytes?: number;
+}
+
 export interface BenchReport {
   readonly schema: 1;
   readonly environment: Environment;
@@ -73,5 +88,6 @@ export interface BenchReport {
     readonly tsvmVsQemuKvm?: number;
   };
   readonly snapshot: readonly SnapshotRow[];
+  readonly snapshotCli: readonly SnapshotCliRow[];
   readonly loadAverageAfter: readonly number[];
 }
