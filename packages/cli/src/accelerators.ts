@@ -2,6 +2,12 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Accelerator, ProbeResult } from '@tsvm/core';
+import {
+  explainMissingAccelerator,
+  isAccelerator,
+  isAcceleratorClass,
+  probeResultProblem,
+} from './accelerator-shape.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 /** Accelerators tsvm knows by name, and the package each lives in (imported only when needed). */
@@ -17,24 +23,6 @@ export interface AcceleratorChoice {
   readonly name: string;
   readonly accelerator?: Accelerator;
   readonly probe: ProbeResult;
-}
-
-function isAccelerator(v: unknown): v is Accelerator {
-  const a = v as Partial<Accelerator> | null;
-  return (
-    typeof a === 'object' &&
-    a !== null &&
-    typeof a.name === 'string' &&
-    typeof a.probe === 'function' &&
-    typeof a.createVm === 'function'
-  );
-}
-
-function isAcceleratorClass(v: unknown): v is new () => Accelerator {
-  const proto = (v as { prototype?: Partial<Accelerator> } | null)?.prototype;
-  return (
-    typeof v === 'function' && typeof proto?.probe === 'function' && typeof proto.createVm === 'function'
-  );
 }
 
 /**
@@ -104,14 +92,14 @@ export async function loadAccelerator(nameOrModule: string): Promise<Accelerator
   if (!accelerator) {
     return {
       name: nameOrModule,
-      probe: {
-        available: false,
-        reason: `${specifier} exports no accelerator (an object with name, probe() and createVm())`,
-      },
+      probe: { available: false, reason: explainMissingAccelerator(specifier, namespace) },
     };
   }
   try {
-    return { name: accelerator.name, accelerator, probe: await accelerator.probe() };
+    const probe: unknown = await accelerator.probe();
+    const problem = probeResultProblem(probe);
+    if (problem) return { name: accelerator.name, accelerator, probe: { available: false, reason: problem } };
+    return { name: accelerator.name, accelerator, probe: probe as ProbeResult };
   } catch (e) {
     return {
       name: accelerator.name,
