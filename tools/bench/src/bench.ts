@@ -61,7 +61,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     `tsvm bench at ${environment.commit} on ${environment.cpuModel} × ${environment.cores}; KVM: ${environment.kvm.note}`,
   );
   const busy =
-    environment.loadAverage[0] > environment.cores * 0.25
+    // More runnable tasks than cores before we start: other work is competing for the CPUs.
+    environment.loadAverage[0] > environment.cores
       ? `the machine was busy (1-minute load average ${environment.loadAverage[0]} on ${environment.cores} cores)`
       : undefined;
   const provisional = [options.provisional, busy].filter(Boolean).join('; ') || undefined;
