@@ -59,12 +59,16 @@ const layoutOf = (type: number): TssLayout => (type & 8 ? TSS32 : TSS16);
  * upper halves undefined).
  */
 export function taskSwitch(c: Cpu, sel: number, reason: TaskSwitchReason, errorCode = -1, ext = 0): void {
-  if (sel & 4) fault(Vec.GP, (sel & 0xfffc) | ext);
-  const nd = readDescriptor(c, sel, Vec.GP, ext);
-  const type = descType(nd);
   const wantBusy = reason === 'iret';
+  // An IRET back link that is null, in the LDT, beyond the GDT or not a busy TSS is #TS
+  // (SDM Vol. 3A, Invalid TSS Conditions); the same faults on CALL/JMP/INT are #GP.
+  const badSelector = wantBusy ? Vec.TS : Vec.GP;
+  if (wantBusy && (sel & 0xfffc) === 0) fault(Vec.TS, ext);
+  if (sel & 4) fault(badSelector, (sel & 0xfffc) | ext);
+  const nd = readDescriptor(c, sel, badSelector, ext);
+  const type = descType(nd);
   const okType = wantBusy ? type === 0xb || type === 0x3 : type === 0x9 || type === 0x1;
-  if (nd.hi & 0x1000 || !okType) fault(Vec.GP, (sel & 0xfffc) | ext);
+  if (nd.hi & 0x1000 || !okType) fault(badSelector, (sel & 0xfffc) | ext);
   if (!descPresent(nd)) fault(Vec.NP, (sel & 0xfffc) | ext);
   const nl = layoutOf(type);
   const newBase = ((nd.lo >>> 16) | ((nd.hi & 0xff) << 16) | (nd.hi & 0xff000000)) >>> 0;
