@@ -9,6 +9,7 @@ export {
   expectMatchesReference,
   GUEST_DONE_STATUS,
   type GuestReference,
+  qemuStatusFor,
   runDifferential,
 } from './differential/run-differential.js';
 export {

@@ -85,6 +85,22 @@ describe('group-guest differential harness', () => {
     expect(status.report).toMatch(/run ended with exit status 255/);
   });
 
+  it('expects the system guest to end in a shutdown, not an exit', async () => {
+    const text = cpuTestGuest('system').reference();
+    const ok = await runDifferential({
+      accelerator: replayAccelerator(encode(text), 'shutdown'),
+      guest: 'system',
+    });
+    expect(ok.report).toMatch(/^system: 30 cases match the reference$/);
+    const exited = await runDifferential({
+      accelerator: replayAccelerator(encode(text), 0),
+      guest: 'system',
+    });
+    expect(exited.report).toMatch(
+      /run ended with exit status 1 \(this guest ends in a CPU shutdown \(triple fault\)\)/,
+    );
+  });
+
   it('compares against a reference text given directly', async () => {
     const r = await runDifferential({
       accelerator: replayAccelerator(encode('a\n')),

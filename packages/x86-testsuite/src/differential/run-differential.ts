@@ -1,3 +1,4 @@
+import type { MachineStop } from '@tsvm/core';
 import { type CpuTestGuest, cpuTestGuest } from '../guests/catalog.js';
 import { runUnderQemu } from '../reference/qemu.js';
 import {
@@ -10,6 +11,16 @@ import { compareGuestOutput, type LineDivergence } from './compare-lines.js';
 
 /** Exit status of a guest that finished (debug-exit value 0). */
 export const GUEST_DONE_STATUS = 1;
+
+/** QEMU's process status for a guest that ends as `guest.ending` says. */
+export function qemuStatusFor(guest: CpuTestGuest): number {
+  return guest.ending === 'exit' ? GUEST_DONE_STATUS : 0;
+}
+
+function endedAsExpected(guest: CpuTestGuest, stop: MachineStop): boolean {
+  if (guest.ending === 'shutdown') return stop.reason === 'shutdown';
+  return stop.reason === 'exit' && stop.status === GUEST_DONE_STATUS;
+}
 
 /**
  * Where the expected output comes from: the committed fixture (QEMU output + SDM overrides),
@@ -39,7 +50,7 @@ function expectedText(guest: CpuTestGuest, reference: GuestReference): string {
   if (reference === 'fixture') return guest.reference();
   if (reference === 'qemu') {
     const r = runUnderQemu(guest.image());
-    if (r.status !== GUEST_DONE_STATUS)
+    if (r.status !== qemuStatusFor(guest))
       throw new Error(`${guest.name} under QEMU ended with status ${r.status}`);
     return new TextDecoder().decode(r.output);
   }
@@ -58,7 +69,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
   });
   const actual = new TextDecoder().decode(run.output);
   const cmp = compareGuestOutput(expected, actual);
-  const finished = run.stop.reason === 'exit' && run.stop.status === GUEST_DONE_STATUS;
+  const finished = endedAsExpected(guest, run.stop);
   if (!cmp.divergence && finished) {
     return {
       guest: guest.name,
@@ -78,9 +89,11 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
   } else {
     lines.push(`  all ${cmp.lines} lines match, but the run did not finish normally`);
   }
-  lines.push(
-    `  run ended with ${describeStop(run.stop)} (a finished guest exits with status ${GUEST_DONE_STATUS})`,
-  );
+  const expectedEnd =
+    guest.ending === 'exit'
+      ? `exits with status ${GUEST_DONE_STATUS}`
+      : 'ends in a CPU shutdown (triple fault)';
+  lines.push(`  run ended with ${describeStop(run.stop)} (this guest ${expectedEnd})`);
   return {
     guest: guest.name,
     ok: false,

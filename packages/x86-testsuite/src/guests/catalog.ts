@@ -13,6 +13,11 @@ export interface CpuTestGuest {
   /** File name without extension (guests/<name>.asm / .bin, fixtures/<name>.txt.gz). */
   readonly name: string;
   readonly description: string;
+  /**
+   * How a correct run ends: through the debug-exit port with status 1, or (the system guest) in
+   * a CPU shutdown after a deliberate triple fault — QEMU with -no-reboot then exits with status 0.
+   */
+  readonly ending: 'exit' | 'shutdown';
   /** The assembled ROM (loaded on first use). */
   image(): Uint8Array;
   /** The reference output: QEMU's output with the SDM overrides applied. */
@@ -31,6 +36,7 @@ export const CPU_TEST_GUEST_NAMES = [
   'exchange',
   'stack',
   'loop',
+  'system',
 ] as const;
 
 const DESCRIPTIONS: Record<(typeof CPU_TEST_GUEST_NAMES)[number], string> = {
@@ -44,6 +50,8 @@ const DESCRIPTIONS: Record<(typeof CPU_TEST_GUEST_NAMES)[number], string> = {
   exchange: 'CMPXCHG CMPXCHG8B XADD XCHG BSWAP (with LOCK)',
   stack: 'PUSH POP PUSHA(D) POPA(D) PUSHFD POPFD ENTER LEAVE CALL RET imm16',
   loop: 'LOOP LOOPE LOOPNE (ECX and CX) JECXZ JCXZ',
+  system:
+    'paging #PF error codes/CR2/WP/U-S/A-D/INVLPG/PSE, #GP #NP #SS #TS #UD #DE #BP #OF, ring-3 privilege checks, double and triple fault',
 };
 
 const images = new Map<string, Uint8Array>();
@@ -78,6 +86,7 @@ export function cpuTestGuest(name: string): CpuTestGuest {
   return {
     name,
     description: DESCRIPTIONS[name as (typeof CPU_TEST_GUEST_NAMES)[number]],
+    ending: name === 'system' ? 'shutdown' : 'exit',
     image: () => guestImage(name),
     reference: () => {
       checkFixtureMatchesImage(name);

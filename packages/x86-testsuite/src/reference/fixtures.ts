@@ -48,7 +48,7 @@ export interface SdmOverride {
   readonly guest: string;
   /** `<name> <a> <b> <flags-in>`: the inputs the override applies to. */
   readonly inputs: string;
-  /** The corrected outputs: `<eax> <ebx> <ecx> <edx> <flags-out>`. */
+  /** The corrected outputs: `<eax> <ebx> <ecx> <edx> <flags-out>[ !<vector> <eip>]`. */
   readonly outputs: string;
   readonly justification: string;
 }
@@ -63,7 +63,7 @@ export function parseOverrides(text: string): SdmOverride[] {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const m =
-      /^([\w-]+):\s+(\S+ [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{3})\s+=>\s+([0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{3})\s+#\s*(\S.*)$/.exec(
+      /^([\w-]+):\s+(\S+ [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{3})\s+=>\s+([0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{3}(?: ![0-9a-f]{2} [0-9a-f]{8})?)\s+#\s*(\S.*)$/.exec(
         line,
       );
     if (!m)
