@@ -65,6 +65,7 @@ main:
     SYS gp_ring3_hlt
     SYS gp_ring3_cr0
     SYS gp_ring3_int
+    SYS gp_ring3_null_ds
     SYS ts_iret_nt
     SYS df_gp_gate
     ; The last case: a triple fault. Nothing may be printed after this line.
@@ -190,13 +191,20 @@ sys_gdt_end:
     mov cr2, eax
 %endmacro
 ; RING3 label: continue at label in ring 3 (user stack); return to ring 0 through a fault.
+; IRET to ring 3 nulls DS and ES (their DPL 0 < CPL 3), so the user code reloads them first.
 %macro RING3 1
     push dword SEL_DATA3
     push dword USER_STACK
     pushfd
     push dword SEL_CODE3
-    push dword %1
+    push dword %%user
     iret
+%%user:
+    push dword SEL_DATA3
+    pop ds
+    push dword SEL_DATA3
+    pop es
+    jmp %1
 %endmacro
 
     CASE_BEGIN pf_read_np
@@ -431,6 +439,19 @@ sys_gdt_end:
     RING3_GP gp_ring3_hlt, hlt
     RING3_GP gp_ring3_cr0, mov eax, cr0
     RING3_GP gp_ring3_int, int 0x0d         ; gate DPL 0 < CPL 3: #GP(vector * 8 + 2)
+
+    ; A memory access through a null DS: #GP(0) (loading the null selector itself is allowed).
+    CASE_BEGIN gp_ring3_null_ds
+    TRY .caught
+    RING3 .user
+.user:
+    push dword 0
+    pop ds
+    mov ecx, [PAGE_USER]
+    ud2
+.caught:
+    REPORT
+    CASE_END
 
     CASE_BEGIN ts_iret_nt
     TRY .caught
