@@ -75,7 +75,8 @@ describe('instruction table', () => {
   it('draws every form in a few thousand instructions', () => {
     const rng = new Prng(1);
     const texts = new Set<string>();
-    for (let i = 0; i < 5000; i++) for (const s of randomInstruction(rng)) texts.add(s.text.split(' ')[0]);
+    for (let i = 0; i < 5000; i++)
+      for (const s of randomInstruction(rng)) for (const word of s.text.split(/[ [:]/)) texts.add(word);
     for (const m of [
       'add',
       'adc',
@@ -98,6 +99,9 @@ describe('instruction table', () => {
     ])
       expect(texts, m).toContain(m);
     expect(FORMS.length).toBeGreaterThan(15);
+    const all = [...texts].join(' ');
+    for (const seg of ['es', 'ss', 'ds', 'fs', 'gs']) expect(texts, `${seg} override`).toContain(seg);
+    expect(all).not.toMatch(/\bcs\b/);
   });
 
   it('never writes ESP/SP and keeps every flag mask within EFLAGS bits 0-11', () => {

@@ -44,6 +44,21 @@ describe('sequence generator', () => {
     expect(generateSequence(124, 3)).not.toEqual(few[3]);
   });
 
+  it('makes a Jcc skip the whole next group, guards included', () => {
+    let jumps = 0;
+    for (const seq of generateSequences(31, 400)) {
+      seq.steps.forEach((s, i) => {
+        if (!s.skip) return;
+        jumps++;
+        const n = s.skip.steps ?? 0;
+        expect(i + n).toBeLessThan(seq.steps.length);
+        if (i + 1 < seq.steps.length) expect(n).toBeGreaterThan(0);
+        // A guard never follows the skipped group: the instruction after it starts a new group.
+      });
+    }
+    expect(jumps).toBeGreaterThan(50);
+  });
+
   it('lists a sequence with its start state, steps and bytes, marking a step', () => {
     const seq = generateSequence(9, 0);
     const text = formatSequence(seq, { markStep: 1 });

@@ -17,7 +17,18 @@ export interface MemOperand {
   readonly kind: 'mem';
   readonly address: number;
   readonly size: Size;
+  /** A segment-override prefix (all segments are flat here, so only decoding is exercised). */
+  readonly segment?: SegmentOverride;
 }
+
+export type SegmentOverride = 'es' | 'ss' | 'ds' | 'fs' | 'gs';
+export const SEGMENT_PREFIX: Record<SegmentOverride, number> = {
+  es: 0x26,
+  ss: 0x36,
+  ds: 0x3e,
+  fs: 0x64,
+  gs: 0x65,
+};
 
 export type RmOperand = RegOperand | MemOperand;
 
@@ -48,7 +59,8 @@ export const CONDITION_NAMES = [
 ] as const;
 
 export const reg = (index: number, size: Size): RegOperand => ({ kind: 'reg', index, size });
-export const mem = (address: number, size: Size): MemOperand => ({ kind: 'mem', address, size });
+export const mem = (address: number, size: Size, segment?: SegmentOverride): MemOperand =>
+  segment ? { kind: 'mem', address, size, segment } : { kind: 'mem', address, size };
 
 export function regName(r: RegOperand): string {
   return REG_NAMES[r.size][r.index];
@@ -66,14 +78,32 @@ export function signedHex8(value: number): string {
 
 const SIZE_WORDS: Record<Size, string> = { 8: 'byte', 16: 'word', 32: 'dword' };
 
+function memText(op: MemOperand): string {
+  return `[${op.segment ? `${op.segment}:` : ''}${hex(op.address)}]`;
+}
+
 /** Operand text; memory operands carry their size keyword. */
 export function operandText(op: RmOperand): string {
-  return op.kind === 'reg' ? regName(op) : `${SIZE_WORDS[op.size]} [${hex(op.address)}]`;
+  return op.kind === 'reg' ? regName(op) : `${SIZE_WORDS[op.size]} ${memText(op)}`;
 }
 
 /** Bare memory text without a size keyword (when the other operand fixes the size). */
 export function operandTextBare(op: RmOperand): string {
-  return op.kind === 'reg' ? regName(op) : `[${hex(op.address)}]`;
+  return op.kind === 'reg' ? regName(op) : memText(op);
+}
+
+/**
+ * The segment prefix of the memory operand most recently encoded by `modrm`, for the step being
+ * built. Every form builds a step's bytes (calling `modrm`) before handing them to `takeSegmentPrefix`,
+ * so the override lands on the instruction that uses the operand without threading it through
+ * every form.
+ */
+let pendingSegment: number | undefined;
+
+export function takeSegmentPrefix(): number[] {
+  const p = pendingSegment;
+  pendingSegment = undefined;
+  return p === undefined ? [] : [p];
 }
 
 export function le32(value: number): number[] {
@@ -94,7 +124,11 @@ export function immBytes(value: number, size: Size): number[] {
 
 /** ModRM (+ disp32) bytes for an r/m operand with the given reg field. */
 export function modrm(regField: number, rm: RmOperand): number[] {
-  if (rm.kind === 'reg') return [0xc0 | (regField << 3) | rm.index];
+  if (rm.kind === 'reg') {
+    pendingSegment = undefined;
+    return [0xc0 | (regField << 3) | rm.index];
+  }
+  pendingSegment = rm.segment ? SEGMENT_PREFIX[rm.segment] : undefined;
   return [(regField << 3) | 5, ...le32(rm.address)];
 }
 

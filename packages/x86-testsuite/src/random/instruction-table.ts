@@ -25,9 +25,12 @@ import {
   type RmOperand,
   reg,
   regName,
+  SEGMENT_PREFIX,
+  type SegmentOverride,
   type Size,
   signedHex8,
   sizePrefix,
+  takeSegmentPrefix,
 } from './encoder.js';
 import type { Prng } from './prng.js';
 import type { Step } from './step.js';
@@ -49,14 +52,23 @@ const SHIFT_NAMES = ['rol', 'ror', 'rcl', 'rcr', 'shl', 'shr', 'sal', 'sar'] as 
 const WORK_REGS = [0, 1, 2, 3, 5, 6, 7];
 const SIZES: readonly Size[] = [8, 16, 32];
 
-const step = (bytes: number[], text: string, keep = KEEP_ALL): Step => ({ bytes, text, keep });
+/** A step; a segment override of the memory operand just encoded goes in front (see encoder.ts). */
+const step = (bytes: number[], text: string, keep = KEEP_ALL): Step => ({
+  bytes: [...takeSegmentPrefix(), ...bytes],
+  text,
+  keep,
+});
+
+const SEGMENTS: readonly SegmentOverride[] = ['es', 'ss', 'ds', 'fs', 'gs'];
 
 function pickReg(rng: Prng, size: Size): RegOperand {
   return reg(size === 8 ? rng.below(8) : rng.pick(WORK_REGS), size);
 }
 
 function pickMem(rng: Prng, size: Size): MemOperand {
-  return mem(SCRATCH + rng.below(16 - size / 8 + 1), size);
+  // CS is left out: writing through it is a #GP the reference (QEMU) does not raise.
+  const segment = rng.chance(0.15) ? rng.pick(SEGMENTS) : undefined;
+  return mem(SCRATCH + rng.below(16 - size / 8 + 1), size, segment);
 }
 
 function pickRm(rng: Prng, size: Size, memChance = 0.3): RmOperand {
@@ -523,6 +535,101 @@ const traps: Form = (rng) => {
   return [step([0x62, ...modrm(r.index, m)], `bound ${regName(r)},[${hex(m.address)}]`)];
 };
 
+/**
+ * String instructions with guard steps that point ESI/EDI into the scratch area, set ECX and the
+ * direction flag so every access stays inside the 16 dumped scratch bytes.
+ */
+const STRING_OPS = [
+  { name: 'movs', op: 0xa4, src: true, dst: true, compares: false },
+  { name: 'cmps', op: 0xa6, src: true, dst: true, compares: true },
+  { name: 'stos', op: 0xaa, src: false, dst: true, compares: false },
+  { name: 'lods', op: 0xac, src: true, dst: false, compares: false },
+  { name: 'scas', op: 0xae, src: false, dst: true, compares: true },
+] as const;
+
+const stringOp: Form = (rng) => {
+  const s = rng.pick(STRING_OPS);
+  const size: Size = rng.pick(SIZES);
+  const bytes = size / 8;
+  const rep = rng.pick(['', 'rep', 'rep', 'repne'] as const);
+  const backward = rng.chance(0.3);
+  const elements = 16 / bytes;
+  const count = rep ? rng.below(elements + 1) : 1;
+  const span = Math.max(count, 1) * bytes; // bytes the instruction may touch
+  // Forward: start .. start + span within 16; backward: start - span + bytes .. start + bytes.
+  const start = () => (backward ? span - bytes + rng.below(16 - span + 1) : rng.below(16 - span + 1));
+  const steps: Step[] = [step([backward ? 0xfd : 0xfc], backward ? 'std' : 'cld')];
+  const pointer = (opcode: number, name: string) => {
+    const address = SCRATCH + start();
+    steps.push(step([opcode, ...le32(address)], `mov ${name},${hex(address)}`));
+  };
+  if (s.src) pointer(0xbe, 'esi');
+  if (s.dst) pointer(0xbf, 'edi');
+  if (rep) steps.push(step([0xb9, ...le32(count)], `mov ecx,${hex(count)}`));
+  // A segment override applies to the DS:ESI operand only.
+  const segment = s.src && rng.chance(0.2) ? rng.pick(SEGMENTS) : undefined;
+  const repByte = rep === 'repne' ? 0xf2 : 0xf3;
+  const repName = rep === '' ? '' : rep === 'repne' ? 'repne ' : s.compares ? 'repe ' : 'rep ';
+  const suffix = size === 8 ? 'b' : size === 16 ? 'w' : 'd';
+  steps.push(
+    step(
+      [
+        ...(segment ? [SEGMENT_PREFIX[segment]] : []),
+        ...(rep ? [repByte] : []),
+        ...sizePrefix(size),
+        s.op + w(size),
+      ],
+      `${segment ? `${segment} ` : ''}${repName}${s.name}${suffix}`,
+    ),
+  );
+  return steps;
+};
+
+/** PUSH then POP (registers, immediates, memory, EFLAGS): ESP ends where it started. */
+const pushPop: Form = (rng) => {
+  const v = rng.below(4);
+  let push: Step;
+  if (v === 0) {
+    const r = pickReg(rng, 32);
+    push = step([0x50 + r.index], `push ${regName(r)}`);
+  } else if (v === 1) {
+    const imm = rng.next();
+    push = rng.chance(0.5)
+      ? step([0x6a, imm & 0xff], `push ${signedHex8(imm)}`)
+      : step([0x68, ...le32(imm)], `push ${hex(imm)}`);
+  } else if (v === 2) {
+    const m = pickMem(rng, 32);
+    push = step([0xff, ...modrm(6, m)], `push dword ${operandTextBare(m)}`);
+  } else {
+    push = step([0x9c], 'pushf'); // ndisasm's spelling of PUSHFD
+  }
+  if (rng.chance(0.3)) {
+    const m = pickMem(rng, 32);
+    return [push, step([0x8f, ...modrm(0, m)], `pop dword ${operandTextBare(m)}`)];
+  }
+  const r = pickReg(rng, 32);
+  return [push, step([0x58 + r.index], `pop ${regName(r)}`)];
+};
+
+/** BT/BTS/BTR/BTC on memory with a register bit offset (bit-string addressing), kept in scratch. */
+const bitString: Form = (rng) => {
+  const size: Size = rng.pick([16, 32]);
+  const which = rng.below(4);
+  const name = ['bt', 'bts', 'btr', 'btc'][which];
+  const r = pickReg(rng, size);
+  // Base at SCRATCH + 8; offsets -64 .. +63 bits address SCRATCH .. SCRATCH + 15.
+  const offset = rng.below(128) - 64;
+  const m = mem(SCRATCH + 8, size);
+  return [
+    step([0xb8 + r.index, ...le32(offset)], `mov ${regName(reg(r.index, 32))},${hex(offset)}`),
+    step(
+      [...sizePrefix(size), 0x0f, 0xa3 + which * 8, ...modrm(r.index, m)],
+      `${name} ${operandTextBare(m)},${regName(r)}`,
+      KEEP_BT,
+    ),
+  ];
+};
+
 /** The forms and their relative weights. */
 export const FORMS: readonly { readonly name: string; readonly weight: number; readonly make: Form }[] = [
   { name: 'alu', weight: 20, make: alu },
@@ -547,6 +654,9 @@ export const FORMS: readonly { readonly name: string; readonly weight: number; r
   { name: 'bcd', weight: 4, make: bcd },
   { name: 'jcc', weight: 4, make: jcc },
   { name: 'into/bound', weight: 1, make: traps },
+  { name: 'string', weight: 5, make: stringOp },
+  { name: 'push/pop', weight: 3, make: pushPop },
+  { name: 'bt* bit string', weight: 2, make: bitString },
 ];
 
 const TOTAL_WEIGHT = FORMS.reduce((sum, f) => sum + f.weight, 0);

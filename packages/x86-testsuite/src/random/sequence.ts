@@ -28,7 +28,18 @@ export function generateSequence(seed: number, index: number): RandomSequence {
   const flags = 0x2 | (rng.next() & 0x8d5);
   const steps: Step[] = [];
   const count = MIN_INSTRUCTIONS + rng.below(MAX_INSTRUCTIONS - MIN_INSTRUCTIONS + 1);
-  for (let i = 0; i < count; i++) steps.push(...randomInstruction(rng));
+  let pendingJump: number | undefined;
+  for (let i = 0; i < count; i++) {
+    const group = randomInstruction(rng);
+    // A Jcc skips the whole next group: jumping over only a guard would void what it guards.
+    if (pendingJump !== undefined) {
+      const jcc = steps[pendingJump];
+      steps[pendingJump] = { ...jcc, skip: { ...jcc.skip!, steps: group.length } };
+      pendingJump = undefined;
+    }
+    if (group[0].skip) pendingJump = steps.length;
+    steps.push(...group);
+  }
   return { seed, index, registers, scratch, flags, steps };
 }
 

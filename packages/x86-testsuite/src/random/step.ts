@@ -6,6 +6,9 @@ export interface Step {
   readonly text: string;
   /** EFLAGS bits compared after this step (see sdm/undefined-flags.ts). */
   readonly keep: number;
-  /** A conditional jump over the next step; the layout encodes it once that step's size is known. */
-  readonly skip?: { readonly cc: number; readonly near: boolean };
+  /**
+   * A conditional jump over the next instruction and its guard steps (`steps` of them, filled in
+   * by the sequence generator); the layout encodes it once their sizes are known.
+   */
+  readonly skip?: { readonly cc: number; readonly near: boolean; readonly steps?: number };
 }

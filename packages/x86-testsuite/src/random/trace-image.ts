@@ -86,13 +86,16 @@ function encodeSequence(
   seq.steps.forEach((s, i) => {
     let bytes = [...s.bytes];
     if (s.skip) {
-      const over = i + 1 < sizes.length ? sizes[i + 1] + STEP_TAIL : 0;
+      let over = 0;
+      for (let k = i + 1; k <= i + (s.skip.steps ?? 0); k++) over += sizes[k] + STEP_TAIL;
+      if (!s.skip.near && over + STEP_TAIL > 127)
+        throw new Error(`internal: a short Jcc in sequence ${seq.index} cannot reach`);
       bytes = s.skip.near
         ? [0x0f, 0x80 + s.skip.cc, ...le32(over + STEP_TAIL)]
         : [0x70 + s.skip.cc, over + STEP_TAIL];
     }
-    // Taken, the Jcc lands on step i+2: it jumps over its own dump and the whole next step, so
-    // a taken jump writes no record and the next record's step number shows it was taken.
+    // Taken, the Jcc jumps over its own dump and the whole next group (an instruction and its
+    // guards), so a taken jump writes no record; the next record's step number shows it.
     stepAddresses.push(at + out.length);
     stepBytes.push(bytes);
     emit(...bytes);

@@ -4,8 +4,8 @@ import { type Accelerator, Machine, type MachineStop } from '@tsvm/core';
 /** The port the test guests write results to (QEMU's debugcon) and the debug-exit port. */
 export const RESULT_PORT = 0xe9;
 export const EXIT_PORT = 0xf4;
-/** RAM the test guests use (IDT, variables, scratch, stack all live below 0x80000). */
-const RAM_BYTES = 2 << 20;
+/** RAM for the test guests: the same 16 MiB QEMU gets (-m 16), so even a stray access sees the same memory. */
+const RAM_BYTES = 16 << 20;
 
 export interface GuestRun {
   /** Every byte the guest wrote to port 0xe9. */
@@ -37,7 +37,7 @@ class ByteSink {
 }
 
 /**
- * Boot a test ROM on a tsvm machine with the given accelerator: 2 MiB of RAM at 0, the ROM
+ * Boot a test ROM on a tsvm machine with the given accelerator: 16 MiB of RAM at 0, the ROM
  * at `romBase` (ending at 4 GiB, so it holds the reset vector), port 0xe9 collecting output and
  * port 0xf4 ending the run with status (value << 1) | 1, as QEMU's isa-debug-exit does.
  */
