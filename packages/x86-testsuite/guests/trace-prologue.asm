@@ -9,7 +9,8 @@
 ;   1  sequence index
 ;   2  EAX  3 ECX  4 EDX  5 EBX  6 EBP  7 ESI  8 EDI
 ;   9  EFLAGS with the bits the SDM leaves undefined for the step's instruction cleared
-;  10  error code (exceptions) or 0
+;  10  error code (exceptions), or the raw EFLAGS bits 0-11 (steps: compared only in the strict
+;      "match QEMU on undefined flags" mode; the fixture CRCs leave this word out for steps)
 ;  11  EIP of the faulting instruction (exceptions) or 0
 ;  12-15  the four scratch dwords at SCRATCH
 ;
@@ -80,6 +81,9 @@ finish:
 ; dump: [esp] = return, [esp+4] = step << 16 | keep-mask, [esp+8] = saved EFLAGS.
 dump:
     pushad                               ; +0 EDI +4 ESI +8 EBP +12 ESP +16 EBX +20 EDX +24 ECX +28 EAX
+    mov eax, [esp + 40]
+    and eax, 0xfff
+    mov [RECORD + 40], eax               ; the raw flags, undefined bits included
     mov eax, [esp + 36]
     mov ecx, eax
     or eax, 0xfffff000                   ; the keep-mask covers flag bits 0-11 only
@@ -89,7 +93,6 @@ dump:
     or ecx, 1
     mov [RECORD], ecx
     xor eax, eax
-    mov [RECORD + 40], eax
     mov [RECORD + 44], eax
     mov eax, [esp + 40]
     mov [RECORD + 36], eax

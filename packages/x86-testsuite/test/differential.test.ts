@@ -5,6 +5,7 @@ import { cpuTestGuest } from '../src/guests/catalog.js';
 import { readPackageFile } from '../src/package-files.js';
 import { runRandomDifferential } from '../src/random/run-random.js';
 import { RECORD_BYTES } from '../src/random/trace-records.js';
+import { qemuAvailability } from '../src/reference/qemu.js';
 import { replayAccelerator } from './helpers/replay-accelerator.js';
 import { SAMPLE_COUNT, SAMPLE_SEED, sampleOutputFile } from './helpers/sample.js';
 
@@ -52,6 +53,14 @@ describe('group-guest differential harness', () => {
     });
     const r = await runDifferential({ accelerator: replayAccelerator(encode(perturbed.join('\n'))), guest });
     expect(r.report).toMatch(/cases match/);
+    // ...unless asked to match QEMU on undefined flags as well.
+    const strict = await runDifferential({
+      accelerator: replayAccelerator(encode(perturbed.join('\n'))),
+      guest,
+      undefinedFlags: 'match-qemu',
+    });
+    expect(strict.divergence?.expected).toMatch(/^and32 /);
+    expect(strict.report).toMatch(/compared bits fff; strict mode/);
   });
 
   it('reports a register difference', async () => {
@@ -112,7 +121,8 @@ describe('group-guest differential harness', () => {
 });
 
 describe('random-sequence differential harness', () => {
-  const sample = gunzipSync(readPackageFile(sampleOutputFile(0)));
+  // A Uint8Array copy: Buffer#slice would return views, and the tests perturb their copies.
+  const sample = new Uint8Array(gunzipSync(readPackageFile(sampleOutputFile(0))));
   const run = (output: Uint8Array) =>
     runRandomDifferential({
       accelerator: replayAccelerator(output),
@@ -153,6 +163,47 @@ describe('random-sequence differential harness', () => {
       expect(r.report.split('\n').some((l) => l.startsWith(`>> ${String(step).padStart(3)}:`))).toBe(true);
     }
   });
+
+  it('ignores the raw (undefined-inclusive) flags of a step unless asked to match QEMU', async () => {
+    const perturbed = sample.slice();
+    let step = 0;
+    while (perturbed[step * RECORD_BYTES] !== 1) step++;
+    perturbed[step * RECORD_BYTES + 40] ^= 0x10; // AF in the raw-flags word
+    expect((await run(perturbed)).ok).toBe(true);
+    await expect(
+      runRandomDifferential({
+        accelerator: replayAccelerator(perturbed),
+        seed: SAMPLE_SEED,
+        count: SAMPLE_COUNT,
+        reference: 'fixture',
+        undefinedFlags: 'match-qemu',
+      }),
+    ).rejects.toThrow(/'match-qemu' needs a live QEMU reference/);
+  });
+
+  it.runIf(qemuAvailability().available)(
+    'with QEMU: compares raw flags in strict mode and shows expected values',
+    async () => {
+      const perturbed = sample.slice();
+      let step = 0;
+      while (perturbed[step * RECORD_BYTES] !== 1) step++;
+      perturbed[step * RECORD_BYTES + 40] ^= 0x10;
+      const strict = await runRandomDifferential({
+        accelerator: replayAccelerator(perturbed),
+        seed: SAMPLE_SEED,
+        count: SAMPLE_COUNT,
+        undefinedFlags: 'match-qemu',
+      });
+      expect(strict.divergence?.record).toBe(step);
+      expect(strict.report).toMatch(/error\/raw-eflags: expected 0x[0-9a-f]{8}, got 0x[0-9a-f]{8}/);
+      // A fixture-mode divergence reruns the image under QEMU to print the expected record.
+      const eflags = sample.slice();
+      eflags[100 * RECORD_BYTES + 36] ^= 0x01;
+      const r = await run(eflags);
+      expect(r.report).toMatch(/eflags: expected 0x[0-9a-f]{8}, got 0x[0-9a-f]{8}/);
+      expect(r.report).toMatch(/\n {2}expected (after step|exception)/);
+    },
+  );
 
   it('reports a missing record and a truncated trace', async () => {
     const missing = new Uint8Array([

@@ -1,4 +1,4 @@
-import { compareRuleFor } from '../guests/compare-rules.js';
+import { type CompareRule, compareRuleFor } from '../guests/compare-rules.js';
 import { lineDifferences, parseResultLine } from '../guests/result-lines.js';
 
 /** The first line where an accelerator's output departs from the reference. */
@@ -22,7 +22,19 @@ function splitLines(text: string): string[] {
 }
 
 /** Compare group-guest outputs line by line under the SDM comparison rules. */
-export function compareGuestOutput(expectedText: string, actualText: string): LineComparison {
+/** Compare every bit, undefined flags and results included (matching QEMU where the SDM is silent). */
+const STRICT: CompareRule = {
+  flags: 0xfff,
+  registers: [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff],
+  why: 'strict mode: undefined flags compared too (match QEMU)',
+};
+
+export function compareGuestOutput(
+  expectedText: string,
+  actualText: string,
+  options: { undefinedFlags?: 'ignore' | 'match-qemu' } = {},
+): LineComparison {
+  const strict = options.undefinedFlags === 'match-qemu';
   const expected = splitLines(expectedText);
   const actual = splitLines(actualText);
   const n = Math.max(expected.length, actual.length);
@@ -66,7 +78,7 @@ export function compareGuestOutput(expectedText: string, actualText: string): Li
         };
       continue;
     }
-    const diffs = lineDifferences(pe, pa, compareRuleFor(pe));
+    const diffs = lineDifferences(pe, pa, strict ? STRICT : compareRuleFor(pe));
     if (diffs) return { lines: i, divergence: { line: i + 1, expected: e, actual: a, differences: diffs } };
   }
   return { lines: n };

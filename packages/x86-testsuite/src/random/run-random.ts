@@ -12,6 +12,7 @@ import {
   recordCount,
   recordCrcs,
   recordDifferences,
+  recordsAgree,
   type TraceRecord,
 } from './trace-records.js';
 
@@ -53,6 +54,11 @@ export interface RandomDifferentialOptions {
   readonly count?: number;
   /** 'auto' (default): the committed fixture when one exists for seed/count, else live QEMU. */
   readonly reference?: RandomReference;
+  /**
+   * 'ignore' (default): flags the SDM leaves undefined are not compared. 'match-qemu': they are
+   * (the issue asks the executor to match QEMU there); needs a live QEMU reference.
+   */
+  readonly undefinedFlags?: 'ignore' | 'match-qemu';
   readonly timeoutMs?: number;
 }
 
@@ -111,13 +117,15 @@ function resolveReferences(
     throw new Error(`no fixture for seed ${hex32(seed)} / count ${count} and no live reference: ${q.reason}`);
   return {
     kind: 'qemu',
-    refs: images.map((img, i) => {
-      const r = runUnderQemu(img.bytes);
-      if (r.status !== GUEST_DONE_STATUS)
-        throw new Error(`random image ${i} under QEMU ended with status ${r.status}`);
-      return { kind: 'full', output: r.output };
-    }),
+    refs: images.map((img, i) => liveReference(img, i)),
   };
+}
+
+function liveReference(image: TraceImage, index: number): ImageReference {
+  const r = runUnderQemu(image.bytes);
+  if (r.status !== GUEST_DONE_STATUS)
+    throw new Error(`random image ${index} under QEMU ended with status ${r.status}`);
+  return { kind: 'full', output: r.output };
 }
 
 /** Which step of which sequence a record belongs to (exceptions: found from the faulting EIP). */
@@ -133,14 +141,13 @@ function locate(record: TraceRecord, image: TraceImage): { placed?: PlacedSequen
   return { placed, step: step < 0 ? undefined : step };
 }
 
-function firstMismatch(ref: ImageReference, actual: Uint8Array): number | undefined {
+function firstMismatch(ref: ImageReference, actual: Uint8Array, strict: boolean): number | undefined {
   const n = recordCount(actual);
   if (ref.kind === 'full') {
     const m = recordCount(ref.output);
     for (let i = 0; i < Math.max(n, m); i++) {
       if (i >= n || i >= m) return i;
-      for (let b = i * RECORD_BYTES; b < (i + 1) * RECORD_BYTES; b++)
-        if (ref.output[b] !== actual[b]) return i;
+      if (!recordsAgree(ref.output, actual, i, strict)) return i;
     }
     return actual.length % RECORD_BYTES !== 0 ? n : undefined;
   }
@@ -159,13 +166,15 @@ function describeDivergence(
   ref: ImageReference,
   actual: Uint8Array,
   k: number,
+  strict: boolean,
 ): RandomDivergence {
   const n = recordCount(actual);
   const actualRecord = k < n ? parseRecord(actual, k) : undefined;
   const expectedRecord =
     ref.kind === 'full' && k < recordCount(ref.output) ? parseRecord(ref.output, k) : undefined;
   const differences: string[] = [];
-  if (expectedRecord && actualRecord) differences.push(...recordDifferences(expectedRecord, actualRecord));
+  if (expectedRecord && actualRecord)
+    differences.push(...recordDifferences(expectedRecord, actualRecord, strict));
   else if (!actualRecord)
     differences.push(
       `the accelerator wrote only ${n} records (${actual.length} bytes); the reference has more`,
@@ -177,7 +186,7 @@ function describeDivergence(
   if (expectedRecord) differences.push(`expected ${describeRecord(expectedRecord)}`);
   else if (ref.kind === 'crc' && k < ref.crcs.length)
     differences.push(
-      `expected record CRC ${hex32(ref.crcs[k])} (fixture stores CRCs only; run with reference 'qemu' for values)`,
+      `expected record CRC ${hex32(ref.crcs[k])} (the fixture stores CRCs only; install QEMU or pass reference 'qemu' to see values)`,
     );
   if (actualRecord) differences.push(`actual   ${describeRecord(actualRecord)}`);
   // Prefer the expected record to say where we are; fall back to the actual one.
@@ -207,17 +216,30 @@ export async function runRandomDifferential(
   const seed = options.seed ?? DEFAULT_RANDOM_SEED;
   const count = options.count ?? DEFAULT_RANDOM_COUNT;
   const images = buildRandomImages(seed, count);
-  const { kind, refs } = resolveReferences(seed, count, images, options.reference ?? 'auto');
+  const strict = options.undefinedFlags === 'match-qemu';
+  if (strict && options.reference === 'fixture')
+    throw new Error(
+      `undefinedFlags 'match-qemu' needs a live QEMU reference: the fixtures leave undefined flags out`,
+    );
+  const { kind, refs } = resolveReferences(
+    seed,
+    count,
+    images,
+    strict ? 'qemu' : (options.reference ?? 'auto'),
+  );
   let records = 0;
   for (let i = 0; i < images.length; i++) {
     const run = await runGuestOnAccelerator(options.accelerator, images[i].bytes, {
       timeoutMs: options.timeoutMs,
     });
-    const k = firstMismatch(refs[i], run.output);
+    const k = firstMismatch(refs[i], run.output, strict);
     const finished = run.stop.reason === 'exit' && run.stop.status === GUEST_DONE_STATUS;
     if (k !== undefined || !finished) {
       const at = k ?? recordCount(run.output);
-      const divergence = describeDivergence(seed, count, i, images[i], refs[i], run.output, at);
+      // The fixture holds CRCs only: with QEMU at hand, rerun this image to show expected values.
+      const ref =
+        refs[i].kind === 'crc' && qemuAvailability().available ? liveReference(images[i], i) : refs[i];
+      const divergence = describeDivergence(seed, count, i, images[i], ref, run.output, at, strict);
       const report = [
         `random differential: DIVERGENCE for seed ${hex32(seed)} (count ${count}, reference ${kind}), image ${i}, record ${at}`,
         divergence.sequence !== undefined
