@@ -36,6 +36,7 @@ export const CPU_TEST_GUEST_NAMES = [
   'exchange',
   'stack',
   'loop',
+  'realmode',
   'system',
 ] as const;
 
@@ -50,6 +51,8 @@ const DESCRIPTIONS: Record<(typeof CPU_TEST_GUEST_NAMES)[number], string> = {
   exchange: 'CMPXCHG CMPXCHG8B XADD XCHG BSWAP (with LOCK)',
   stack: 'PUSH POP PUSHA(D) POPA(D) PUSHFD POPFD ENTER LEAVE CALL RET imm16',
   loop: 'LOOP LOOPE LOOPNE (ECX and CX) JECXZ JCXZ',
+  realmode:
+    'real mode: 16/32-bit ALU, shifts, MUL/DIV (#DE via the IVT), 16-bit addressing modes and wrap, segment aliasing, PUSHA/PUSHF, INT/IRET, far CALL/RETF, REP MOVSW across the wrap, unreal mode',
   system:
     'paging #PF error codes/CR2/WP/U-S/A-D/INVLPG/PSE, #GP #NP #SS #TS #UD #DE #BP #OF, ring-3 privilege checks, double and triple fault',
 };
