@@ -27,7 +27,7 @@ IDT_BASE    equ 0x1000
 SEQ_INDEX   equ 0x8000
 RESUME      equ 0x8004
 RECORD      equ 0x8100
-SCRATCH     equ 0x10000
+SCRATCH     equ 0xf000
 
     org ROM_BASE
     times SEQ_AREA db 0xcc              ; the sequences go here

@@ -1,5 +1,6 @@
 import { crc32 } from '@tsvm/core';
 import { describe, expect, it } from 'vitest';
+import { SCRATCH } from '../src/random/instruction-table.js';
 import { Prng } from '../src/random/prng.js';
 import {
   buildRandomImages,
@@ -81,7 +82,7 @@ describe('trace images', () => {
     const info = readPrologueHeader(tracePrologue());
     expect(info.dump).toBeGreaterThan(TRACE_ROM_BASE + TRACE_SEQ_AREA);
     expect(info.finish).toBeGreaterThan(TRACE_ROM_BASE + TRACE_SEQ_AREA);
-    expect(info.scratch).toBe(0x10000);
+    expect(info.scratch).toBe(SCRATCH);
   });
 
   it('refuses a prologue of the wrong size or without its header', () => {

@@ -12,13 +12,32 @@ export interface RegOperand {
   readonly size: Size;
 }
 
-/** A memory operand at an absolute address (ModRM mod=00 rm=101, disp32). */
+/**
+ * How a memory operand's effective address is formed. Absent: an absolute [disp32] (ModRM
+ * mod=00 rm=101). Otherwise base/index/scale/displacement forms of 32-bit addressing (with a SIB
+ * byte when there is an index), or one of the eight 16-bit forms behind a 0x67 prefix.
+ */
+export type Addressing =
+  | {
+      readonly kind: 'base';
+      readonly base: number;
+      readonly index?: number;
+      readonly scale: number;
+      readonly disp: number;
+      readonly dispSize: 0 | 8 | 32;
+    }
+  | { readonly kind: 'index'; readonly index: number; readonly scale: number; readonly disp: number }
+  | { readonly kind: 'a16'; readonly rm: number; readonly disp: number; readonly dispSize: 0 | 8 | 16 }
+  | { readonly kind: 'abs16'; readonly disp: number };
+
+/** A memory operand; `address` is its effective address (the scratch byte it lands on). */
 export interface MemOperand {
   readonly kind: 'mem';
   readonly address: number;
   readonly size: Size;
   /** A segment-override prefix (all segments are flat here, so only decoding is exercised). */
   readonly segment?: SegmentOverride;
+  readonly addressing?: Addressing;
 }
 
 export type SegmentOverride = 'es' | 'ss' | 'ds' | 'fs' | 'gs';
@@ -78,8 +97,32 @@ export function signedHex8(value: number): string {
 
 const SIZE_WORDS: Record<Size, string> = { 8: 'byte', 16: 'word', 32: 'dword' };
 
+const REG16_FORMS = ['bx+si', 'bx+di', 'bp+si', 'bp+di', 'si', 'di', 'bp', 'bx'];
+const REG32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
+
+function signedDisp(value: number, bits: 8 | 16 | 32): string {
+  const v = bits === 32 ? value | 0 : (value << (32 - bits)) >> (32 - bits);
+  return v < 0 ? `-0x${(-v).toString(16)}` : `+0x${v.toString(16)}`;
+}
+
+function addressText(op: MemOperand): string {
+  const a = op.addressing;
+  if (!a) return hex(op.address);
+  const scaled = (index: number, scale: number) => `${REG32[index]}${scale ? `*${1 << scale}` : ''}`;
+  switch (a.kind) {
+    case 'base':
+      return `${REG32[a.base]}${a.index !== undefined ? `+${scaled(a.index, a.scale)}` : ''}${a.dispSize ? signedDisp(a.disp, a.dispSize) : ''}`;
+    case 'index':
+      return `${scaled(a.index, a.scale)}${signedDisp(a.disp, 32)}`;
+    case 'a16':
+      return `${REG16_FORMS[a.rm]}${a.dispSize ? signedDisp(a.disp, a.dispSize) : ''}`;
+    case 'abs16':
+      return hex(a.disp & 0xffff);
+  }
+}
+
 function memText(op: MemOperand): string {
-  return `[${op.segment ? `${op.segment}:` : ''}${hex(op.address)}]`;
+  return `[${op.segment ? `${op.segment}:` : ''}${addressText(op)}]`;
 }
 
 /** Operand text; memory operands carry their size keyword. */
@@ -93,17 +136,17 @@ export function operandTextBare(op: RmOperand): string {
 }
 
 /**
- * The segment prefix of the memory operand most recently encoded by `modrm`, for the step being
- * built. Every form builds a step's bytes (calling `modrm`) before handing them to `takeSegmentPrefix`,
+ * The prefixes (segment override, 0x67 address size) of the memory operand most recently encoded
+ * by `modrm`, for the step being built. Every form builds a step's bytes (calling `modrm`) before handing them to `takeSegmentPrefix`,
  * so the override lands on the instruction that uses the operand without threading it through
  * every form.
  */
-let pendingSegment: number | undefined;
+let pendingPrefixes: number[] = [];
 
 export function takeSegmentPrefix(): number[] {
-  const p = pendingSegment;
-  pendingSegment = undefined;
-  return p === undefined ? [] : [p];
+  const p = pendingPrefixes;
+  pendingPrefixes = [];
+  return p;
 }
 
 export function le32(value: number): number[] {
@@ -125,11 +168,32 @@ export function immBytes(value: number, size: Size): number[] {
 /** ModRM (+ disp32) bytes for an r/m operand with the given reg field. */
 export function modrm(regField: number, rm: RmOperand): number[] {
   if (rm.kind === 'reg') {
-    pendingSegment = undefined;
+    pendingPrefixes = [];
     return [0xc0 | (regField << 3) | rm.index];
   }
-  pendingSegment = rm.segment ? SEGMENT_PREFIX[rm.segment] : undefined;
-  return [(regField << 3) | 5, ...le32(rm.address)];
+  pendingPrefixes = rm.segment ? [SEGMENT_PREFIX[rm.segment]] : [];
+  const a = rm.addressing;
+  const r = regField << 3;
+  if (!a) return [r | 5, ...le32(rm.address)];
+  switch (a.kind) {
+    case 'base': {
+      const mod = a.dispSize === 0 ? 0 : a.dispSize === 8 ? 0x40 : 0x80;
+      const disp = a.dispSize === 0 ? [] : a.dispSize === 8 ? [a.disp & 0xff] : le32(a.disp);
+      if (a.index === undefined) return [mod | r | a.base, ...disp];
+      return [mod | r | 4, (a.scale << 6) | (a.index << 3) | a.base, ...disp];
+    }
+    case 'index':
+      return [r | 4, (a.scale << 6) | (a.index << 3) | 5, ...le32(a.disp)];
+    case 'a16': {
+      pendingPrefixes.push(0x67);
+      const mod = a.dispSize === 0 ? 0 : a.dispSize === 8 ? 0x40 : 0x80;
+      const disp = a.dispSize === 0 ? [] : a.dispSize === 8 ? [a.disp & 0xff] : le16(a.disp);
+      return [mod | r | a.rm, ...disp];
+    }
+    case 'abs16':
+      pendingPrefixes.push(0x67);
+      return [r | 6, ...le16(a.disp)];
+  }
 }
 
 /** The 0x66 operand-size prefix for 16-bit operands (the code segment is 32-bit). */
