@@ -93,12 +93,14 @@ function addressing(rng: Prng, target: number): Addressing {
     if (rm === 6 && rng.chance(0.3)) return { kind: 'abs16', disp: target };
     const disp = dispSize === 0 ? 0 : dispSize === 8 ? (rng.next() << 24) >> 24 : rng.next() & 0xffff;
     let rest = (target - disp) & 0xffff;
-    const values = regs.map((r, i) => {
+    const values = regs.map((_r, i) => {
       const v = i === regs.length - 1 ? rest : rng.next() & 0xffff;
       rest = (rest - v) & 0xffff;
       return ((rng.next() & 0xffff0000) | v) >>> 0;
     });
-    regs.forEach((r, i) => addressGuards.push(setReg(r, values[i])));
+    regs.forEach((r, i) => {
+      addressGuards.push(setReg(r, values[i]));
+    });
     return { kind: 'a16', rm, disp: dispSize === 16 ? disp & 0xffff : disp, dispSize };
   }
   const scale = rng.below(4);
