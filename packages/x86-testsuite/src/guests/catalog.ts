@@ -38,6 +38,7 @@ export const CPU_TEST_GUEST_NAMES = [
   'loop',
   'realmode',
   'system',
+  'control',
 ] as const;
 
 const DESCRIPTIONS: Record<(typeof CPU_TEST_GUEST_NAMES)[number], string> = {
@@ -53,6 +54,8 @@ const DESCRIPTIONS: Record<(typeof CPU_TEST_GUEST_NAMES)[number], string> = {
   loop: 'LOOP LOOPE LOOPNE (ECX and CX) JECXZ JCXZ',
   realmode:
     'real mode: 16/32-bit ALU, shifts, MUL/DIV (#DE via the IVT), 16-bit addressing modes and wrap, segment aliasing, PUSHA/PUSHF, INT/IRET, far CALL/RETF, REP MOVSW across the wrap, unreal mode',
+  control:
+    'task switches (CALL/JMP to a TSS, task gate, IRET with NT), call gate with parameters, conforming code, SYSENTER/SYSEXIT, I/O bitmap, TF single-step and the MOV SS shadow, DR0/DR1 breakpoints, PAE paging',
   system:
     'paging #PF error codes/CR2/WP/U-S/A-D/INVLPG/PSE, #GP #NP #SS #TS #UD #DE #BP #OF, ring-3 privilege checks, double and triple fault',
 };
