@@ -11,7 +11,7 @@
 ;   9  EFLAGS with the bits the SDM leaves undefined for the step's instruction cleared
 ;  10  error code (exceptions), or the raw EFLAGS bits 0-11 (steps: compared only in the strict
 ;      "match QEMU on undefined flags" mode; the fixture CRCs leave this word out for steps)
-;  11  EIP of the faulting instruction (exceptions) or 0
+;  11  EIP of the faulting instruction (exceptions), or ESP after the step (steps)
 ;  12-15  the four scratch dwords at SCRATCH
 ;
 ; A step is:  <instruction> ; pushfd ; push (step << 16 | keep-mask) ; call dump ; popfd
@@ -92,7 +92,8 @@ dump:
     shl ecx, 8
     or ecx, 1
     mov [RECORD], ecx
-    xor eax, eax
+    mov eax, [esp + 12]                  ; ESP as PUSHAD saw it: 12 bytes below the step's ESP
+    add eax, 12
     mov [RECORD + 44], eax
     mov eax, [esp + 40]
     mov [RECORD + 36], eax

@@ -54,7 +54,10 @@ describe.runIf(haveNdisasm)('the random-test encoder agrees with ndisasm', () =>
     const mismatches: string[] = [];
     steps.forEach((s, i) => {
       const d = decoded[i];
-      if (d.length !== s.bytes.length || normalize(d.text) !== normalize(s.text))
+      // ndisasm prints a relative CALL's absolute target: compare the mnemonic only.
+      const same =
+        s.text === 'call $+5' ? d.text.startsWith('call ') : normalize(d.text) === normalize(s.text);
+      if (d.length !== s.bytes.length || !same)
         mismatches.push(
           `${s.text} [${s.bytes.map((b) => b.toString(16)).join(' ')}] -> ndisasm: ${d.text} (${d.length} bytes)`,
         );
@@ -110,7 +113,7 @@ describe('instruction table', () => {
       for (const s of randomInstruction(rng)) {
         expect(s.keep & ~0xfff).toBe(0);
         expect(s.keep & 0x702).toBe(0x702); // bit 1, IF, DF, TF are always compared
-        expect(s.text).not.toMatch(/\b(esp|sp)\b/);
+        expect(s.text).not.toMatch(/^\w+ (esp|sp),/); // ESP changes only through stack instructions
       }
     }
   });

@@ -20,6 +20,7 @@ export interface PrologueInfo {
   readonly seqIndexVar: number;
   readonly resumeVar: number;
   readonly scratch: number;
+  readonly stackTop: number;
 }
 
 export function readPrologueHeader(prologue: Uint8Array): PrologueInfo {
@@ -35,6 +36,7 @@ export function readPrologueHeader(prologue: Uint8Array): PrologueInfo {
     seqIndexVar: view.getUint32(8, true),
     resumeVar: view.getUint32(12, true),
     scratch: view.getUint32(16, true),
+    stackTop: view.getUint32(20, true),
   };
   if (info.scratch !== SCRATCH)
     throw new Error(`trace prologue scratch area is ${info.scratch}, generator uses ${SCRATCH}`);
@@ -70,13 +72,14 @@ function encodeSequence(
   const emit = (...b: number[]) => {
     out.push(...b);
   };
-  const initLength = 10 + 10 + 4 * 10 + 7 * 5 + 6;
+  const initLength = 10 + 10 + 4 * 10 + 5 + 7 * 5 + 6;
   const total = initLength + sizes.reduce((sum, n) => sum + n + STEP_TAIL, 0);
   emit(0xc7, 0x05, ...le32(info.seqIndexVar), ...le32(seq.index));
   emit(0xc7, 0x05, ...le32(info.resumeVar), ...le32(nextAddress(total)));
   seq.scratch.forEach((v, i) => {
     emit(0xc7, 0x05, ...le32(SCRATCH + 4 * i), ...le32(v));
   });
+  emit(0xbc, ...le32(info.stackTop)); // every sequence starts on an empty stack
   seq.registers.forEach((v, r) => {
     if (r !== 4) emit(0xb8 + r, ...le32(v));
   });

@@ -15,7 +15,7 @@ export const RECORD_FIELDS = [
   'edi',
   'eflags',
   'error/raw-eflags',
-  'eip',
+  'eip/esp',
   'scratch0',
   'scratch1',
   'scratch2',
