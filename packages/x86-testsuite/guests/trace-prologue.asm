@@ -1,7 +1,7 @@
 ; Prologue of the randomized-test images (not a test on its own).
 ;
-; A 128 KiB ROM at 0xFFFE0000. The first SEQ_AREA bytes are left for generated instruction
-; sequences (written by src/random/trace-image.ts); this file fills the rest: the reset vector,
+; A 128 KiB ROM at 0xFFFE0000, run with paging on (identity 4 KiB pages but for one, see
+; pm_entry). The first SEQ_AREA bytes are left for generated instruction sequences (written by src/random/trace-image.ts); this file fills the rest: the reset vector,
 ; the switch to flat 32-bit protected mode, the IDT, the per-step `dump` routine and the
 ; exception recorder. Every record is 16 dwords (64 bytes) written byte by byte to port 0xe9:
 ;
@@ -27,7 +27,10 @@ IDT_BASE    equ 0x1000
 SEQ_INDEX   equ 0x8000
 RESUME      equ 0x8004
 RECORD      equ 0x8100
-SCRATCH     equ 0xf000
+SCRATCH     equ 0xeff8                   ; 16 bytes across the page boundary at 0xf000
+PAGE_DIR    equ 0x20000
+PAGE_TABLE  equ 0x21000                  ; 0-4 MiB in 4 KiB pages
+SPLIT_PHYS  equ 0x5f000                  ; where linear page 0xf000 really lives
 
     org ROM_BASE
     times SEQ_AREA db 0xcc              ; the sequences go here
@@ -68,6 +71,32 @@ pm_entry:
     cmp ecx, 32
     jb .gate
     lidt [idt_desc]
+    ; Paging: identity 4 KiB pages for 0-4 MiB except linear 0xf000 -> SPLIT_PHYS, so scratch
+    ; accesses that straddle 0xf000 touch two physically distant pages; a 4 MiB page for the ROM.
+    mov edi, PAGE_DIR
+    mov ecx, 1024
+    xor eax, eax
+    rep stosd
+    mov dword [PAGE_DIR], PAGE_TABLE | 0x3
+    mov dword [PAGE_DIR + 1023 * 4], 0xffc00000 | 0x83
+    mov edi, PAGE_TABLE
+    mov eax, 0x3
+    mov ecx, 1024
+.pte:
+    mov [edi], eax
+    add eax, 0x1000
+    add edi, 4
+    dec ecx
+    jnz .pte
+    mov dword [PAGE_TABLE + 0xf * 4], SPLIT_PHYS | 0x3
+    mov eax, cr4
+    or eax, 0x10                         ; PSE for the ROM's 4 MiB page
+    mov cr4, eax
+    mov eax, PAGE_DIR
+    mov cr3, eax
+    mov eax, cr0
+    or eax, 0x80000000
+    mov cr0, eax
     mov dword [RESUME], finish
     jmp ROM_BASE                         ; the first sequence
 

@@ -45,10 +45,12 @@ import type { Step } from './step.js';
  */
 
 /**
- * Guest address of the 16 scratch bytes every sequence may read and write (below 64 KiB, so the
- * 16-bit addressing forms reach it too).
+ * Guest (linear) address of the 16 scratch bytes every sequence may read and write: below 64 KiB
+ * so the 16-bit addressing forms reach it, and across a page boundary whose two pages are far
+ * apart physically (the prologue turns paging on), so straddling accesses exercise split
+ * translations.
  */
-export const SCRATCH = 0xf000;
+export const SCRATCH = 0xeff8;
 
 const ALU_NAMES = ['add', 'or', 'adc', 'sbb', 'and', 'sub', 'xor', 'cmp'] as const;
 const SHIFT_NAMES = ['rol', 'ror', 'rcl', 'rcr', 'shl', 'shr', 'sal', 'sar'] as const;
