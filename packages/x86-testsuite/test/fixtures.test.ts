@@ -36,7 +36,7 @@ describe('group guests and their fixtures', () => {
       const text = cpuTestGuest(name).reference();
       const lines = text.split('\n').filter((l) => l !== '');
       expect(lines.length, name).toBe(manifest.guests[name].lines);
-      expect(lines.length, name).toBeGreaterThan(name === 'system' || name === 'control' ? 15 : 100);
+      expect(lines.length, name).toBeGreaterThan(['system', 'control', 'sysregs'].includes(name) ? 15 : 100);
       // The system guest announces its final triple fault on a line of its own.
       const bad = lines.filter(
         (l) => !parseResultLine(l) && !(name === 'system' && l === 'triple fault next'),
@@ -61,6 +61,8 @@ describe('group guests and their fixtures', () => {
     expect(system.reference()).toMatch(/^gp_limit .* !0d ffff[0-9a-f]{4}$/m);
     expect(system.reference().trimEnd().split('\n').at(-1)).toBe('triple fault next');
     expect(system.reference()).toMatch(/^pf_user_ro_write 00000000 00000000 002 : 00000007 00401000 /m);
+    expect(system.reference()).toMatch(/^gp_ring3_null_ds .* !0d ffff[0-9a-f]{4}$/m);
+    expect(cpuTestGuest('sysregs').reference()).toMatch(/^msr_unknown .* !0d ffff[0-9a-f]{4}$/m);
   });
 
   it('refuses an unknown guest name', () => {

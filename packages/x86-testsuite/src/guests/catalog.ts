@@ -39,6 +39,7 @@ export const CPU_TEST_GUEST_NAMES = [
   'realmode',
   'system',
   'control',
+  'sysregs',
 ] as const;
 
 const DESCRIPTIONS: Record<(typeof CPU_TEST_GUEST_NAMES)[number], string> = {
@@ -56,6 +57,8 @@ const DESCRIPTIONS: Record<(typeof CPU_TEST_GUEST_NAMES)[number], string> = {
     'real mode: 16/32-bit ALU, shifts, MUL/DIV (#DE via the IVT), 16-bit addressing modes and wrap, segment aliasing, PUSHA/PUSHF, INT/IRET, far CALL/RETF, REP MOVSW across the wrap, unreal mode',
   control:
     'task switches (CALL/JMP to a TSS, task gate, IRET with NT), call gate with parameters, conforming code, SYSENTER/SYSEXIT, I/O bitmap, TF single-step and the MOV SS shadow, DR0/DR1 breakpoints, PAE paging',
+  sysregs:
+    'POPFD/POPF in ring 0 and 3 (IF/IOPL/VM/ID/AC), SAHF/LAHF, XLAT, long NOP, CR0/CR4 bits, CLTS, LMSW, SMSW, DR4/DR5 aliases and #UD, RDMSR/WRMSR and #GP',
   system:
     'paging #PF error codes/CR2/WP/U-S/A-D/INVLPG/PSE, #GP #NP #SS #TS #UD #DE #BP #OF, ring-3 privilege checks, double and triple fault',
 };
