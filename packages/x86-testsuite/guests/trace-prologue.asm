@@ -89,6 +89,7 @@ pm_entry:
     dec ecx
     jnz .pte
     mov dword [PAGE_TABLE + 0xf * 4], SPLIT_PHYS | 0x3
+    mov dword [PAGE_TABLE + 0x10 * 4], 0                ; 0x10000: not present (runaway string ops fault here)
     mov eax, cr4
     or eax, 0x10                         ; PSE for the ROM's 4 MiB page
     mov cr4, eax

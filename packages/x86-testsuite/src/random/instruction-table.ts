@@ -4,7 +4,7 @@ import { jcc, traps } from './forms/control.js';
 import { bswap, cmov, cmpxchg8b, exchange, extend, lea, move, setcc } from './forms/data.js';
 import { doubleShift, shift } from './forms/shifts.js';
 import { pushPop, stack } from './forms/stack.js';
-import { stringOp } from './forms/strings.js';
+import { runawayString, stringOp } from './forms/strings.js';
 import { type Form, takeAddressGuards } from './operands.js';
 import type { Prng } from './prng.js';
 import type { Step } from './step.js';
@@ -44,6 +44,7 @@ export const FORMS: readonly { readonly name: string; readonly weight: number; r
   { name: 'jcc', weight: 4, make: jcc },
   { name: 'into/bound', weight: 1, make: traps },
   { name: 'string', weight: 5, make: stringOp },
+  { name: 'string into an unmapped page', weight: 1, make: runawayString },
   { name: 'push/pop', weight: 3, make: pushPop },
   { name: 'stack', weight: 4, make: stack },
   { name: 'bt* bit string', weight: 2, make: bitString },

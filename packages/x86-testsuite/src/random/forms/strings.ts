@@ -16,6 +16,34 @@ const STRING_OPS = [
   { name: 'scas', op: 0xae, src: false, dst: true, compares: true },
 ] as const;
 
+/** Linear page right after the scratch page: not present, so string ops that run into it #PF. */
+const UNMAPPED = 0x10000;
+
+/**
+ * A REP string instruction that runs off the end of the scratch page into the unmapped page:
+ * #PF part-way, with ESI/EDI/ECX in the exception record showing exactly how far it got (and no
+ * partial element written across the boundary).
+ */
+export const runawayString: Form = (rng) => {
+  const s = rng.pick(STRING_OPS);
+  const size: Size = rng.pick(SIZES);
+  const bytes = size / 8;
+  const page = UNMAPPED - 0x1000;
+  const src = page + rng.below(0x800);
+  const dst = page + rng.below(0x800);
+  const nearest = Math.max(s.src ? src : 0, s.dst ? dst : 0);
+  const count = Math.ceil((UNMAPPED - nearest) / bytes) + rng.below(64);
+  const steps: Step[] = [step([0xfc], 'cld')];
+  if (s.src) steps.push(step([0xbe, ...le32(src)], `mov esi,${hex(src)}`));
+  if (s.dst) steps.push(step([0xbf, ...le32(dst)], `mov edi,${hex(dst)}`));
+  steps.push(step([0xb9, ...le32(count)], `mov ecx,${hex(count)}`));
+  const suffix = size === 8 ? 'b' : size === 16 ? 'w' : 'd';
+  steps.push(
+    step([0xf3, ...sizePrefix(size), s.op + w(size)], `${s.compares ? 'repe' : 'rep'} ${s.name}${suffix}`),
+  );
+  return steps;
+};
+
 export const stringOp: Form = (rng) => {
   const s = rng.pick(STRING_OPS);
   const size: Size = rng.pick(SIZES);
