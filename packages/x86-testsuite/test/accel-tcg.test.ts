@@ -3,7 +3,7 @@ import type { Accelerator } from '@tsvm/core';
 import { describe, expect, it } from 'vitest';
 import { runDifferential } from '../src/differential/run-differential.js';
 import { cpuTestGuests } from '../src/guests/catalog.js';
-import { runRandomDifferential } from '../src/random/run-random.js';
+import { DEFAULT_RANDOM16_COUNT, runRandomDifferential } from '../src/random/run-random.js';
 
 /**
  * The suite against the TypeScript executor, when packages/accel-tcg provides one. Imported by
@@ -50,5 +50,10 @@ describe.runIf(tcg !== undefined)('accel-tcg against the QEMU/SDM references', (
     const r = await runRandomDifferential({ accelerator: tcg! });
     expect(r.ok, r.report).toBe(true);
     expect(r.count).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('the default real-mode randomized run (1200 sequences) finds no divergence', async () => {
+    const r = await runRandomDifferential({ accelerator: tcg!, mode: 16, count: DEFAULT_RANDOM16_COUNT });
+    expect(r.ok, r.report).toBe(true);
   });
 });

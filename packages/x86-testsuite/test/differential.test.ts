@@ -134,7 +134,7 @@ describe('random-sequence differential harness', () => {
   it('accepts the recorded QEMU trace of the sample run', async () => {
     const r = await run(sample);
     expect(r.report).toMatch(
-      /seed 0x5eed0001, 60 sequences, \d+ records in 1 images match the fixture reference/,
+      /seed 0x5eed0001, 60 sequences \(32-bit code\), \d+ records in 1 images match the fixture reference/,
     );
     expect(r.ok).toBe(true);
   });
@@ -152,7 +152,7 @@ describe('random-sequence differential harness', () => {
     const step = (sample[record * RECORD_BYTES + 1] | (sample[record * RECORD_BYTES + 2] << 8)) & 0xffff;
     expect(r.divergence).toMatchObject({ seed: SAMPLE_SEED, image: 0, record, sequence: seq });
     expect(r.report).toContain(
-      'DIVERGENCE for seed 0x5eed0001 (count 60, reference fixture), image 0, record 100',
+      'DIVERGENCE for seed 0x5eed0001 (count 60, 32-bit code, reference fixture), image 0, record 100',
     );
     expect(r.report).toContain(`sequence ${seq} of seed 0x5eed0001:`);
     expect(r.report).toContain(

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { setEncodingMode } from '../src/random/encoder.js';
 import { FORMS, randomInstruction } from '../src/random/instruction-table.js';
 import { Prng } from '../src/random/prng.js';
 import type { Step } from '../src/random/step.js';
@@ -21,12 +22,12 @@ function normalize(text: string): string {
     .replace(/0x[0-9a-f]+/g, (h) => BigInt(h).toString());
 }
 
-function disassemble(bytes: number[]): { length: number; text: string }[] {
+function disassemble(bytes: number[], bits: 16 | 32 = 32): { length: number; text: string }[] {
   const dir = mkdtempSync(join(tmpdir(), 'tsvm-ndisasm-'));
   try {
     const file = join(dir, 'code.bin');
     writeFileSync(file, Uint8Array.from(bytes));
-    const r = spawnSync('ndisasm', ['-b32', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const r = spawnSync('ndisasm', [`-b${bits}`, file], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const out: { length: number; text: string }[] = [];
     for (const line of r.stdout.split('\n')) {
       // Continuation lines (long instructions) start with spaces and '-'.
@@ -45,25 +46,36 @@ function disassemble(bytes: number[]): { length: number; text: string }[] {
 }
 
 describe.runIf(haveNdisasm)('the random-test encoder agrees with ndisasm', () => {
-  it('decodes 4000 generated instructions to the same lengths and operands', () => {
-    const rng = new Prng(0xc0ffee);
-    const steps: Step[] = [];
-    while (steps.length < 4000) steps.push(...randomInstruction(rng).filter((s) => !s.skip));
-    const decoded = disassemble(steps.flatMap((s) => [...s.bytes]));
-    expect(decoded.length).toBe(steps.length);
-    const mismatches: string[] = [];
-    steps.forEach((s, i) => {
-      const d = decoded[i];
-      // ndisasm prints a relative CALL's absolute target: compare the mnemonic only.
-      const same =
-        s.text === 'call $+5' ? d.text.startsWith('call ') : normalize(d.text) === normalize(s.text);
-      if (d.length !== s.bytes.length || !same)
-        mismatches.push(
-          `${s.text} [${s.bytes.map((b) => b.toString(16)).join(' ')}] -> ndisasm: ${d.text} (${d.length} bytes)`,
-        );
-    });
-    expect(mismatches.slice(0, 10)).toEqual([]);
-  });
+  it.each([32, 16] as const)(
+    'decodes 4000 generated instructions for %i-bit code to the same lengths and operands',
+    (bits) => {
+      const rng = new Prng(0xc0ffee);
+      const steps: Step[] = [];
+      setEncodingMode(bits);
+      try {
+        while (steps.length < 4000) steps.push(...randomInstruction(rng).filter((s) => !s.skip));
+      } finally {
+        setEncodingMode(32);
+      }
+      const decoded = disassemble(
+        steps.flatMap((s) => [...s.bytes]),
+        bits,
+      );
+      expect(decoded.length).toBe(steps.length);
+      const mismatches: string[] = [];
+      steps.forEach((s, i) => {
+        const d = decoded[i];
+        // ndisasm prints a relative CALL's absolute target: compare the mnemonic only.
+        const same =
+          s.text === 'call $+5' ? d.text.startsWith('call ') : normalize(d.text) === normalize(s.text);
+        if (d.length !== s.bytes.length || !same)
+          mismatches.push(
+            `${s.text} [${s.bytes.map((b) => b.toString(16)).join(' ')}] -> ndisasm: ${d.text} (${d.length} bytes)`,
+          );
+      });
+      expect(mismatches.slice(0, 10)).toEqual([]);
+    },
+  );
 
   it('encodes skip-Jcc forms that ndisasm reads as conditional jumps', () => {
     const short = disassemble([0x74, 0x10]);

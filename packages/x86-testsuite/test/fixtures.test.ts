@@ -8,7 +8,12 @@ import {
   guestImage,
 } from '../src/guests/catalog.js';
 import { parseResultLine } from '../src/guests/result-lines.js';
-import { buildRandomImages, DEFAULT_RANDOM_COUNT, DEFAULT_RANDOM_SEED } from '../src/random/run-random.js';
+import {
+  buildRandomImages,
+  DEFAULT_RANDOM_COUNT,
+  DEFAULT_RANDOM_SEED,
+  DEFAULT_RANDOM16_COUNT,
+} from '../src/random/run-random.js';
 import {
   applyOverrides,
   decodeRandomFixture,
@@ -123,6 +128,13 @@ describe('random CRC fixtures', () => {
     const newer = bytes.slice();
     newer[8] = 9;
     expect(() => decodeRandomFixture(newer)).toThrow(/version 9, this suite reads version 1/);
+  });
+
+  it('has the default real-mode run, made from the images the generator builds today', () => {
+    const f = readRandomFixture(DEFAULT_RANDOM_SEED, DEFAULT_RANDOM16_COUNT, 16);
+    expect(f).toBeDefined();
+    const images = buildRandomImages(DEFAULT_RANDOM_SEED, DEFAULT_RANDOM16_COUNT, 16);
+    expect(f!.images.map((i) => i.imageCrc32)).toEqual(images.map((i) => crc32(i.bytes)));
   });
 
   it('returns nothing for a seed without a fixture', () => {

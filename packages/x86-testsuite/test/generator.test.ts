@@ -12,6 +12,7 @@ import { formatSequence, generateSequence } from '../src/random/sequence.js';
 import {
   buildTraceImages,
   readPrologueHeader,
+  TRACE_LAYOUT_16,
   TRACE_ROM_BASE,
   TRACE_ROM_SIZE,
   TRACE_SEQ_AREA,
@@ -83,6 +84,20 @@ describe('trace images', () => {
     expect(info.dump).toBeGreaterThan(TRACE_ROM_BASE + TRACE_SEQ_AREA);
     expect(info.finish).toBeGreaterThan(TRACE_ROM_BASE + TRACE_SEQ_AREA);
     expect(info.scratch).toBe(SCRATCH);
+  });
+
+  it('builds real-mode images on the 16-bit prologue, with 16-bit glue', () => {
+    const info = readPrologueHeader(tracePrologue(16), TRACE_LAYOUT_16);
+    expect(info.dump).toBeLessThan(0x10000);
+    const images = buildRandomImages(0xabc, 300, 16);
+    expect(images.length).toBeGreaterThan(1);
+    for (const img of images) expect(img.bytes.length).toBe(0x10000);
+    const [p] = images[0].sequences;
+    expect(p.sequence.mode).toBe(16);
+    // The init starts with a 16-bit-addressed `mov dword [SEQ_INDEX], index`.
+    expect([...images[0].bytes.subarray(0, 3)]).toEqual([0x66, 0xc7, 0x06]);
+    // Real-mode sequences differ from the 32-bit ones of the same seed.
+    expect(generateSequence(0xabc, 0, 16).registers).not.toEqual(generateSequence(0xabc, 0).registers);
   });
 
   it('refuses a prologue of the wrong size or without its header', () => {

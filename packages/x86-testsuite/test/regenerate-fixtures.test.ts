@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { qemuStatusFor } from '../src/differential/run-differential.js';
 import { CPU_TEST_GUEST_NAMES, cpuTestGuest, guestImage } from '../src/guests/catalog.js';
 import { packagePath } from '../src/package-files.js';
-import { buildRandomImages, DEFAULT_RANDOM_COUNT, DEFAULT_RANDOM_SEED } from '../src/random/run-random.js';
+import {
+  buildRandomImages,
+  DEFAULT_RANDOM_COUNT,
+  DEFAULT_RANDOM_SEED,
+  DEFAULT_RANDOM16_COUNT,
+} from '../src/random/run-random.js';
 import { recordCrcs } from '../src/random/trace-records.js';
 import {
   type FixtureManifest,
@@ -45,11 +50,12 @@ describe.runIf(enabled)('regenerate fixtures from QEMU', () => {
       console.info(`${name}: ${lines} lines`);
     }
     const random: RandomFixtureInfo[] = [];
-    for (const [seed, count] of [
-      [DEFAULT_RANDOM_SEED, DEFAULT_RANDOM_COUNT],
-      [SAMPLE_SEED, SAMPLE_COUNT],
-    ]) {
-      const images = buildRandomImages(seed, count).map((img, index) => {
+    for (const [seed, count, mode] of [
+      [DEFAULT_RANDOM_SEED, DEFAULT_RANDOM_COUNT, 32],
+      [DEFAULT_RANDOM_SEED, DEFAULT_RANDOM16_COUNT, 16],
+      [SAMPLE_SEED, SAMPLE_COUNT, 32],
+    ] as const) {
+      const images = buildRandomImages(seed, count, mode).map((img, index) => {
         const r = runUnderQemu(img.bytes);
         expect(r.status, `random image under QEMU`).toBe(1);
         if (seed === SAMPLE_SEED)
@@ -57,7 +63,7 @@ describe.runIf(enabled)('regenerate fixtures from QEMU', () => {
         return { imageCrc32: crc32(img.bytes), crcs: recordCrcs(r.output) };
       });
       expect(images.length, 'the sample must fit one image').toBeGreaterThan(0);
-      const file = writeRandomFixture({ seed, count, images });
+      const file = writeRandomFixture({ seed, count, images }, mode);
       const records = images.reduce((n, img) => n + img.crcs.length, 0);
       random.push({ file, seed, count, records });
       console.info(`${file}: ${images.length} images, ${records} records`);

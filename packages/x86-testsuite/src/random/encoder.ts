@@ -174,7 +174,9 @@ export function modrm(regField: number, rm: RmOperand): number[] {
   pendingPrefixes = rm.segment ? [SEGMENT_PREFIX[rm.segment]] : [];
   const a = rm.addressing;
   const r = regField << 3;
-  if (!a) return [r | 5, ...le32(rm.address)];
+  // An absolute operand uses the code's own address size: disp32, or disp16 in 16-bit code.
+  if (!a) return mode === 32 ? [r | 5, ...le32(rm.address)] : [r | 6, ...le16(rm.address)];
+  if (mode === 16 && (a.kind === 'base' || a.kind === 'index')) pendingPrefixes.push(0x67);
   switch (a.kind) {
     case 'base': {
       const mod = a.dispSize === 0 ? 0 : a.dispSize === 8 ? 0x40 : 0x80;
@@ -185,18 +187,37 @@ export function modrm(regField: number, rm: RmOperand): number[] {
     case 'index':
       return [r | 4, (a.scale << 6) | (a.index << 3) | 5, ...le32(a.disp)];
     case 'a16': {
-      pendingPrefixes.push(0x67);
+      if (mode === 32) pendingPrefixes.push(0x67);
       const mod = a.dispSize === 0 ? 0 : a.dispSize === 8 ? 0x40 : 0x80;
       const disp = a.dispSize === 0 ? [] : a.dispSize === 8 ? [a.disp & 0xff] : le16(a.disp);
       return [mod | r | a.rm, ...disp];
     }
     case 'abs16':
-      pendingPrefixes.push(0x67);
+      if (mode === 32) pendingPrefixes.push(0x67);
       return [r | 6, ...le16(a.disp)];
   }
 }
 
-/** The 0x66 operand-size prefix for 16-bit operands (the code segment is 32-bit). */
+/**
+ * The code the steps are encoded for: a 32-bit segment (protected mode) or 16-bit code (real
+ * mode), where 0x66 / 0x67 select the other operand / address size. Set per generated sequence.
+ */
+let mode: 16 | 32 = 32;
+
+export function setEncodingMode(m: 16 | 32): void {
+  mode = m;
+}
+
+export function encodingMode(): 16 | 32 {
+  return mode;
+}
+
+/** The 0x66 operand-size prefix when `size` is not the code's default (8-bit operands need none). */
 export function sizePrefix(size: Size): number[] {
-  return size === 16 ? [0x66] : [];
+  return size !== 8 && size !== mode ? [0x66] : [];
+}
+
+/** The 0x67 address-size prefix for 32-bit addressing in 16-bit code. */
+export function addr32Prefix(): number[] {
+  return mode === 16 ? [0x67] : [];
 }

@@ -66,7 +66,7 @@ export function takeAddressGuards(): Step[] {
 const ADDRESS_REGS = [3, 5, 6, 7];
 
 export function setReg(r: number, value: number): Step {
-  return step([0xb8 + r, ...le32(value)], `mov ${regName(reg(r, 32))},${hex(value)}`);
+  return step([...sizePrefix(32), 0xb8 + r, ...le32(value)], `mov ${regName(reg(r, 32))},${hex(value)}`);
 }
 
 /** An addressing form that lands on `target`, with the guard steps that make it do so. */

@@ -4,7 +4,13 @@ import { hex32, randomFixtureFile, readRandomFixture } from '../reference/fixtur
 import { qemuAvailability, runUnderQemu } from '../reference/qemu.js';
 import { type AcceleratorSource, describeStop, runGuestOnAccelerator } from '../run/run-on-accelerator.js';
 import { formatSequence, generateSequence, type RandomSequence } from './sequence.js';
-import { buildTraceImages, type PlacedSequence, type TraceImage } from './trace-image.js';
+import {
+  buildTraceImages,
+  type PlacedSequence,
+  TRACE_LAYOUT_16,
+  TRACE_LAYOUT_32,
+  type TraceImage,
+} from './trace-image.js';
 import {
   describeRecord,
   parseRecord,
@@ -19,26 +25,38 @@ import {
 /** The seed and count of the default run (its CRC fixture is committed). */
 export const DEFAULT_RANDOM_SEED = 0x7e57c0de;
 export const DEFAULT_RANDOM_COUNT = 2400;
+/** The default count of the real-mode run (16-bit code, smaller images). */
+export const DEFAULT_RANDOM16_COUNT = 1200;
+
+export type CodeMode = 16 | 32;
 
 const GUEST_DONE_STATUS = 1;
 
-export function generateSequences(seed: number, count: number): RandomSequence[] {
+export function generateSequences(seed: number, count: number, mode: CodeMode = 32): RandomSequence[] {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
     throw new Error(`seed must be a 32-bit unsigned integer, got ${seed}`);
   if (!Number.isInteger(count) || count < 1)
     throw new Error(`count must be a positive integer, got ${count}`);
-  return Array.from({ length: count }, (_, i) => generateSequence(seed, i));
+  return Array.from({ length: count }, (_, i) => generateSequence(seed, i, mode));
 }
 
-let prologue: Uint8Array | undefined;
-export function tracePrologue(): Uint8Array {
-  prologue ??= readPackageFile('guests/trace-prologue.bin');
-  return prologue;
+const prologues = new Map<CodeMode, Uint8Array>();
+export function tracePrologue(mode: CodeMode = 32): Uint8Array {
+  let p = prologues.get(mode);
+  if (!p) {
+    p = readPackageFile(mode === 32 ? 'guests/trace-prologue.bin' : 'guests/trace-prologue16.bin');
+    prologues.set(mode, p);
+  }
+  return p;
 }
 
-/** The guest images of a run: deterministic from seed and count. */
-export function buildRandomImages(seed: number, count: number): TraceImage[] {
-  return buildTraceImages(tracePrologue(), generateSequences(seed, count));
+/** The guest images of a run: deterministic from seed, count and mode. */
+export function buildRandomImages(seed: number, count: number, mode: CodeMode = 32): TraceImage[] {
+  return buildTraceImages(
+    tracePrologue(mode),
+    generateSequences(seed, count, mode),
+    mode === 32 ? TRACE_LAYOUT_32 : TRACE_LAYOUT_16,
+  );
 }
 
 /** Expected records of one image: full output (live QEMU) or CRC-32s (fixture). */
@@ -59,6 +77,8 @@ export interface RandomDifferentialOptions {
    * (the issue asks the executor to match QEMU there); needs a live QEMU reference.
    */
   readonly undefinedFlags?: 'ignore' | 'match-qemu';
+  /** 32 (default): 32-bit protected mode with paging; 16: real mode, 16-bit code. */
+  readonly mode?: CodeMode;
   readonly timeoutMs?: number;
 }
 
@@ -87,13 +107,14 @@ export interface RandomDifferentialResult {
 function resolveReferences(
   seed: number,
   count: number,
+  codeMode: CodeMode,
   images: readonly TraceImage[],
   mode: RandomReference,
 ): { kind: 'fixture' | 'qemu'; refs: ImageReference[] } {
   if (mode !== 'qemu') {
-    const fixture = readRandomFixture(seed, count);
+    const fixture = readRandomFixture(seed, count, codeMode);
     if (fixture) {
-      const file = randomFixtureFile(seed, count);
+      const file = randomFixtureFile(seed, count, codeMode);
       if (fixture.images.length !== images.length)
         throw new Error(
           `${file} has ${fixture.images.length} images, the generator built ${images.length}: the generator changed; regenerate the fixtures`,
@@ -109,7 +130,7 @@ function resolveReferences(
     }
     if (mode === 'fixture')
       throw new Error(
-        `no committed fixture for seed ${hex32(seed)} and count ${count} (${randomFixtureFile(seed, count)})`,
+        `no committed fixture for seed ${hex32(seed)} and count ${count} (${randomFixtureFile(seed, count, codeMode)})`,
       );
   }
   const q = qemuAvailability();
@@ -215,7 +236,8 @@ export async function runRandomDifferential(
 ): Promise<RandomDifferentialResult> {
   const seed = options.seed ?? DEFAULT_RANDOM_SEED;
   const count = options.count ?? DEFAULT_RANDOM_COUNT;
-  const images = buildRandomImages(seed, count);
+  const codeMode = options.mode ?? 32;
+  const images = buildRandomImages(seed, count, codeMode);
   const strict = options.undefinedFlags === 'match-qemu';
   if (strict && options.reference === 'fixture')
     throw new Error(
@@ -224,6 +246,7 @@ export async function runRandomDifferential(
   const { kind, refs } = resolveReferences(
     seed,
     count,
+    codeMode,
     images,
     strict ? 'qemu' : (options.reference ?? 'auto'),
   );
@@ -241,14 +264,14 @@ export async function runRandomDifferential(
         refs[i].kind === 'crc' && qemuAvailability().available ? liveReference(images[i], i) : refs[i];
       const divergence = describeDivergence(seed, count, i, images[i], ref, run.output, at, strict);
       const report = [
-        `random differential: DIVERGENCE for seed ${hex32(seed)} (count ${count}, reference ${kind}), image ${i}, record ${at}`,
+        `random differential: DIVERGENCE for seed ${hex32(seed)} (count ${count}, ${codeMode}-bit code, reference ${kind}), image ${i}, record ${at}`,
         divergence.sequence !== undefined
           ? `sequence ${divergence.sequence}, step ${divergence.step ?? '?'}`
           : 'sequence unknown',
         ...divergence.differences.map((d) => `  ${d}`),
         finished ? '' : `run ended with ${describeStop(run.stop)}`,
         divergence.listing ?? '',
-        `reproduce: runRandomDifferential({ accelerator, seed: ${hex32(seed)}, count: ${count} }); the sequence alone: generateSequence(${hex32(seed)}, ${divergence.sequence ?? '?'})`,
+        `reproduce: runRandomDifferential({ accelerator, seed: ${hex32(seed)}, count: ${count}${codeMode === 16 ? ', mode: 16' : ''} }); the sequence alone: generateSequence(${hex32(seed)}, ${divergence.sequence ?? '?'}${codeMode === 16 ? ', 16' : ''})`,
       ]
         .filter((l) => l !== '')
         .join('\n');
@@ -272,6 +295,6 @@ export async function runRandomDifferential(
     images: images.length,
     records,
     reference: kind,
-    report: `random differential: seed ${hex32(seed)}, ${count} sequences, ${records} records in ${images.length} images match the ${kind} reference`,
+    report: `random differential: seed ${hex32(seed)}, ${count} sequences (${codeMode}-bit code), ${records} records in ${images.length} images match the ${kind} reference`,
   };
 }

@@ -1,4 +1,4 @@
-import { hex } from './encoder.js';
+import { hex, setEncodingMode } from './encoder.js';
 import { randomInstruction, SCRATCH } from './instruction-table.js';
 import { operandValue, Prng } from './prng.js';
 import type { Step } from './step.js';
@@ -7,6 +7,8 @@ import type { Step } from './step.js';
 export interface RandomSequence {
   readonly seed: number;
   readonly index: number;
+  /** The code the steps are encoded for: 32-bit protected mode or 16-bit real mode. */
+  readonly mode: 16 | 32;
   /** EAX, ECX, EDX, EBX, (ESP unused), EBP, ESI, EDI — indexed by register number. */
   readonly registers: readonly number[];
   /** The four scratch dwords at SCRATCH. */
@@ -21,8 +23,18 @@ const MIN_INSTRUCTIONS = 4;
 const MAX_INSTRUCTIONS = 10;
 
 /** Sequence `index` of the run with `seed`: the same on every machine and for every count. */
-export function generateSequence(seed: number, index: number): RandomSequence {
-  const rng = Prng.forSequence(seed, index);
+export function generateSequence(seed: number, index: number, mode: 16 | 32 = 32): RandomSequence {
+  setEncodingMode(mode);
+  try {
+    return generate(seed, index, mode);
+  } finally {
+    setEncodingMode(32);
+  }
+}
+
+function generate(seed: number, index: number, mode: 16 | 32): RandomSequence {
+  // Real-mode runs draw from their own streams: the same seed gives different sequences.
+  const rng = Prng.forSequence(mode === 16 ? (seed ^ 0x5a5a0016) >>> 0 : seed, index);
   const registers = Array.from({ length: 8 }, (_, r) => (r === 4 ? 0 : operandValue(rng)));
   const scratch = Array.from({ length: 4 }, () => operandValue(rng));
   const flags = 0x2 | (rng.next() & 0x8d5);
@@ -40,7 +52,7 @@ export function generateSequence(seed: number, index: number): RandomSequence {
     if (group[0].skip) pendingJump = steps.length;
     steps.push(...group);
   }
-  return { seed, index, registers, scratch, flags, steps };
+  return { seed, index, mode, registers, scratch, flags, steps };
 }
 
 const REG_NAMES = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
@@ -57,7 +69,7 @@ export function formatSequence(
   seq: RandomSequence,
   options: { markStep?: number; bytesOf?: (step: number) => readonly number[] } = {},
 ): string {
-  const lines = [`sequence ${seq.index} of seed ${hex(seq.seed)}:`];
+  const lines = [`sequence ${seq.index} of seed ${hex(seq.seed)}${seq.mode === 16 ? ' (real mode)' : ''}:`];
   const regs = seq.registers
     .map((v, r) => (r === 4 ? undefined : `${REG_NAMES[r]}=${hex(v)}`))
     .filter((s) => s !== undefined)

@@ -174,18 +174,22 @@ export function decodeRandomFixture(bytes: Uint8Array, name = 'random fixture'):
   return { seed, count, images };
 }
 
-export function randomFixtureFile(seed: number, count: number): string {
-  return `fixtures/random-${seed.toString(16).padStart(8, '0')}-${count}.crc`;
+export function randomFixtureFile(seed: number, count: number, mode: 16 | 32 = 32): string {
+  return `fixtures/random${mode === 16 ? '16' : ''}-${seed.toString(16).padStart(8, '0')}-${count}.crc`;
 }
 
-export function readRandomFixture(seed: number, count: number): RandomCrcFixture | undefined {
-  const file = randomFixtureFile(seed, count);
+export function readRandomFixture(
+  seed: number,
+  count: number,
+  mode: 16 | 32 = 32,
+): RandomCrcFixture | undefined {
+  const file = randomFixtureFile(seed, count, mode);
   if (!existsSync(packagePath(file))) return undefined;
   return decodeRandomFixture(readPackageFile(file), file);
 }
 
-export function writeRandomFixture(f: RandomCrcFixture): string {
-  const file = randomFixtureFile(f.seed, f.count);
+export function writeRandomFixture(f: RandomCrcFixture, mode: 16 | 32 = 32): string {
+  const file = randomFixtureFile(f.seed, f.count, mode);
   writeFileSync(packagePath(file), encodeRandomFixture(f));
   return file;
 }

@@ -139,13 +139,13 @@ export const divide: Form = (rng) => {
   const steps: Step[] = [];
   if (rng.chance(0.85)) {
     if (signed) {
-      if (size === 8) steps.push(step([0x66, 0x98], 'cbw'));
-      else if (size === 16) steps.push(step([0x66, 0x99], 'cwd'));
-      else steps.push(step([0x99], 'cdq'));
+      if (size === 8) steps.push(step([...sizePrefix(16), 0x98], 'cbw'));
+      else if (size === 16) steps.push(step([...sizePrefix(16), 0x99], 'cwd'));
+      else steps.push(step([...sizePrefix(32), 0x99], 'cdq'));
     } else if (size === 8) {
-      steps.push(step([0x0f, 0xb6, 0xc0], 'movzx eax,al'));
+      steps.push(step([...sizePrefix(32), 0x0f, 0xb6, 0xc0], 'movzx eax,al'));
     } else {
-      steps.push(step([0x31, 0xd2], 'xor edx,edx', KEEP_LOGIC));
+      steps.push(step([...sizePrefix(32), 0x31, 0xd2], 'xor edx,edx', KEEP_LOGIC));
     }
     steps.push(setBit(rm, rng));
   }
@@ -196,10 +196,10 @@ export const imulForms: Form = (rng) => {
 
 export const misc: Form = (rng) => {
   const table: [number[], string][] = [
-    [[0x66, 0x98], 'cbw'],
-    [[0x98], 'cwde'],
-    [[0x66, 0x99], 'cwd'],
-    [[0x99], 'cdq'],
+    [[...sizePrefix(16), 0x98], 'cbw'],
+    [[...sizePrefix(32), 0x98], 'cwde'],
+    [[...sizePrefix(16), 0x99], 'cwd'],
+    [[...sizePrefix(32), 0x99], 'cdq'],
     [[0xf8], 'clc'],
     [[0xf9], 'stc'],
     [[0xf5], 'cmc'],

@@ -65,7 +65,10 @@ export const bitString: Form = (rng) => {
   const offset = rng.below(128) - 64;
   const m = mem(SCRATCH + 8, size);
   return [
-    step([0xb8 + r.index, ...le32(offset)], `mov ${regName(reg(r.index, 32))},${hex(offset)}`),
+    step(
+      [...sizePrefix(32), 0xb8 + r.index, ...le32(offset)],
+      `mov ${regName(reg(r.index, 32))},${hex(offset)}`,
+    ),
     step(
       [...sizePrefix(size), 0x0f, 0xa3 + which * 8, ...modrm(r.index, m)],
       `${name} ${operandTextBare(m)},${regName(r)}`,

@@ -1,5 +1,5 @@
 import { KEEP_ALL } from '../../sdm/undefined-flags.js';
-import { CONDITION_NAMES, hex, mem, modrm, regName } from '../encoder.js';
+import { CONDITION_NAMES, hex, mem, modrm, regName, sizePrefix } from '../encoder.js';
 import { type Form, pickReg, SCRATCH, step } from '../operands.js';
 
 /** Jcc over the next group, INTO and BOUND. */
@@ -23,5 +23,5 @@ export const traps: Form = (rng) => {
   if (rng.chance(0.5)) return [step([0xce], 'into')];
   const r = pickReg(rng, 32);
   const m = mem(SCRATCH + rng.pick([0, 4, 8]), 32);
-  return [step([0x62, ...modrm(r.index, m)], `bound ${regName(r)},[${hex(m.address)}]`)];
+  return [step([...sizePrefix(32), 0x62, ...modrm(r.index, m)], `bound ${regName(r)},[${hex(m.address)}]`)];
 };

@@ -1,4 +1,5 @@
 import {
+  addr32Prefix,
   CONDITION_NAMES,
   hex,
   immBytes,
@@ -48,7 +49,7 @@ export const exchange: Form = (rng) => {
     ];
   if (v === 2 && size === 32) {
     const other = rng.pick(WORK_REGS.filter((i) => i !== 0));
-    return [step([0x90 + other], `xchg eax,${regName(reg(other, 32))}`)];
+    return [step([...sizePrefix(32), 0x90 + other], `xchg eax,${regName(reg(other, 32))}`)];
   }
   const lock = rm.kind === 'mem' && rng.chance(0.3);
   return [
@@ -66,7 +67,7 @@ export const cmpxchg8b: Form = (rng) => {
 
 export const bswap: Form = (rng) => {
   const r = reg(rng.pick(WORK_REGS), 32);
-  return [step([0x0f, 0xc8 + r.index], `bswap ${regName(r)}`)];
+  return [step([...sizePrefix(32), 0x0f, 0xc8 + r.index], `bswap ${regName(r)}`)];
 };
 
 export const extend: Form = (rng) => {
@@ -117,7 +118,14 @@ export const lea: Form = (rng) => {
   const dispText = d < 0 ? `-${hex(-d)}` : `+${hex(d)}`;
   return [
     step(
-      [0x8d, 0x44 | (dst.index << 3), (scale << 6) | (index << 3) | base, disp],
+      [
+        ...sizePrefix(32),
+        ...addr32Prefix(),
+        0x8d,
+        0x44 | (dst.index << 3),
+        (scale << 6) | (index << 3) | base,
+        disp,
+      ],
       `lea ${regName(dst)},[${regName(reg(base, 32))}+${scaled}${dispText}]`,
     ),
   ];

@@ -1,4 +1,4 @@
-import { hex, le32, SEGMENT_PREFIX, type Size, sizePrefix } from '../encoder.js';
+import { encodingMode, hex, le32, SEGMENT_PREFIX, type Size, sizePrefix } from '../encoder.js';
 import { type Form, SCRATCH, SEGMENTS, SIZES, step, w } from '../operands.js';
 import type { Step } from '../step.js';
 
@@ -25,6 +25,8 @@ const UNMAPPED = 0x10000;
  * partial element written across the boundary).
  */
 export const runawayString: Form = (rng) => {
+  // Real mode has no paging: 16-bit pointers would wrap into the IVT instead. A plain string op.
+  if (encodingMode() === 16) return stringOp(rng);
   const s = rng.pick(STRING_OPS);
   const size: Size = rng.pick(SIZES);
   const bytes = size / 8;
@@ -34,9 +36,9 @@ export const runawayString: Form = (rng) => {
   const nearest = Math.max(s.src ? src : 0, s.dst ? dst : 0);
   const count = Math.ceil((UNMAPPED - nearest) / bytes) + rng.below(64);
   const steps: Step[] = [step([0xfc], 'cld')];
-  if (s.src) steps.push(step([0xbe, ...le32(src)], `mov esi,${hex(src)}`));
-  if (s.dst) steps.push(step([0xbf, ...le32(dst)], `mov edi,${hex(dst)}`));
-  steps.push(step([0xb9, ...le32(count)], `mov ecx,${hex(count)}`));
+  if (s.src) steps.push(step([...sizePrefix(32), 0xbe, ...le32(src)], `mov esi,${hex(src)}`));
+  if (s.dst) steps.push(step([...sizePrefix(32), 0xbf, ...le32(dst)], `mov edi,${hex(dst)}`));
+  steps.push(step([...sizePrefix(32), 0xb9, ...le32(count)], `mov ecx,${hex(count)}`));
   const suffix = size === 8 ? 'b' : size === 16 ? 'w' : 'd';
   steps.push(
     step([0xf3, ...sizePrefix(size), s.op + w(size)], `${s.compares ? 'repe' : 'rep'} ${s.name}${suffix}`),
@@ -58,11 +60,11 @@ export const stringOp: Form = (rng) => {
   const steps: Step[] = [step([backward ? 0xfd : 0xfc], backward ? 'std' : 'cld')];
   const pointer = (opcode: number, name: string) => {
     const address = SCRATCH + start();
-    steps.push(step([opcode, ...le32(address)], `mov ${name},${hex(address)}`));
+    steps.push(step([...sizePrefix(32), opcode, ...le32(address)], `mov ${name},${hex(address)}`));
   };
   if (s.src) pointer(0xbe, 'esi');
   if (s.dst) pointer(0xbf, 'edi');
-  if (rep) steps.push(step([0xb9, ...le32(count)], `mov ecx,${hex(count)}`));
+  if (rep) steps.push(step([...sizePrefix(32), 0xb9, ...le32(count)], `mov ecx,${hex(count)}`));
   // A segment override applies to the DS:ESI operand only.
   const segment = s.src && rng.chance(0.2) ? rng.pick(SEGMENTS) : undefined;
   const repByte = rep === 'repne' ? 0xf2 : 0xf3;
