@@ -26,8 +26,10 @@ export { FORMS, randomInstruction, SCRATCH } from './random/instruction-table.js
 export { Prng } from './random/prng.js';
 export {
   buildRandomImages,
+  type CodeMode,
   DEFAULT_RANDOM_COUNT,
   DEFAULT_RANDOM_SEED,
+  DEFAULT_RANDOM16_COUNT,
   generateSequences,
   type RandomDifferentialOptions,
   type RandomDifferentialResult,
