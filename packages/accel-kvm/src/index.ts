@@ -1,1 +1,15 @@
-export {};
+export { CPUID_ENTRY_WORDS, guestCpuid } from './cpuid.js';
+export { KvmError } from './errors.js';
+export { KvmAccelerator, type KvmAcceleratorOptions } from './kvm-accelerator.js';
+export { KvmVm } from './kvm-vm.js';
+export { type KvmAddon, loadAddon, type TraceEntry } from './native/addon.js';
+export {
+  EXPECTED_API_VERSION,
+  hasHardwareVirtualization,
+  type KvmProbeResult,
+  type ProbeOptions,
+  probeKvm,
+  REQUIRED_CAPABILITIES,
+} from './probe.js';
+export { compareTrace, type ExpectedIoctl, expectedIoctls, observedIoctls } from './state/plan-trace.js';
+export { KvmVcpu } from './vcpu/kvm-vcpu.js';

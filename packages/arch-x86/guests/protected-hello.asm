@@ -45,8 +45,11 @@ message: db "protected mode ok", 10, 0
 align 8
 gdt:
     dq 0
-    dq 0x00cf9a000000ffff      ; 0x08: code, base 0, limit 4 GiB, 32-bit
-    dq 0x00cf92000000ffff      ; 0x10: data, base 0, limit 4 GiB
+    ; Accessed bits preset (9b/93): this GDT lives in ROM, and a CPU loading a descriptor whose
+    ; accessed bit is clear writes it back. Hardware drops that write to ROM, but KVM with a
+    ; read-only memslot retries it forever (seen on kvm_pvm), so the guest must not need it.
+    dq 0x00cf9b000000ffff      ; 0x08: code, base 0, limit 4 GiB, 32-bit
+    dq 0x00cf93000000ffff      ; 0x10: data, base 0, limit 4 GiB
 gdt_descriptor:
     dw gdt_descriptor - gdt - 1
     dd 0xffff0000 + gdt

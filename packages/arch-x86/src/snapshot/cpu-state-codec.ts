@@ -11,8 +11,10 @@ const SEGMENTS = ['es', 'cs', 'ss', 'ds', 'fs', 'gs', 'ldt', 'tr'] as const;
 const TABLES = ['gdt', 'idt'] as const;
 const u64 = (lo: number, hi: number) => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
+// Executors compute 32-bit registers with JS bit operators, which yield signed values;
+// the record holds them unsigned, as the loader checks.
 function saveSegment(s: SegmentRegister): StateRecord {
-  return { ...s };
+  return { ...s, base: s.base >>> 0, baseHigh: s.baseHigh >>> 0, limit: s.limit >>> 0 };
 }
 
 /** Encode the whole vCPU state as named fields. */
@@ -24,28 +26,31 @@ export function saveCpuState(state: X86CpuState): StateRecord {
   const segments: Record<string, StateRecord> = {};
   for (const name of SEGMENTS) segments[name] = saveSegment(state[name]);
   const tables: Record<string, StateRecord> = {};
-  for (const name of TABLES) tables[name] = { ...state[name] };
+  for (const name of TABLES) {
+    const t = state[name];
+    tables[name] = { base: t.base >>> 0, baseHigh: t.baseHigh >>> 0, limit: t.limit };
+  }
   return {
     gpr,
     rip: state.rip,
-    rflags: state.rflags,
+    rflags: state.rflags >>> 0,
     segments,
     tables,
-    cr0: state.cr0,
+    cr0: state.cr0 >>> 0,
     cr2: state.cr2,
     cr3: state.cr3,
-    cr4: state.cr4,
+    cr4: state.cr4 >>> 0,
     cr8: state.cr8,
-    efer: state.efer,
-    apicBase: state.apicBase,
+    efer: state.efer >>> 0,
+    apicBase: state.apicBase >>> 0,
     xsave: state.xsave.slice(),
     xcr0: state.xcr0,
     dr0: state.dr[0],
     dr1: state.dr[1],
     dr2: state.dr[2],
     dr3: state.dr[3],
-    dr6: state.dr6,
-    dr7: state.dr7,
+    dr6: state.dr6 >>> 0,
+    dr7: state.dr7 >>> 0,
     tsc: state.tsc,
     tscFrequencyKhz: state.tscFrequencyKhz,
     msrs: [...state.msrs].map(([index, value]) => ({ index, value })),

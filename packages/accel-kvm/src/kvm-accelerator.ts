@@ -1,0 +1,66 @@
+import { type WritebackStep, writebackPlan } from '@tsvm/arch-x86';
+import type { Accelerator, VmOptions, WritebackLevel } from '@tsvm/core';
+import { guestCpuid } from './cpuid.js';
+import { KvmError } from './errors.js';
+import { KvmVm } from './kvm-vm.js';
+import { type KvmAddon, loadAddon } from './native/addon.js';
+import { type KvmProbeResult, type ProbeOptions, probeKvm } from './probe.js';
+import type { KvmVcpu } from './vcpu/kvm-vcpu.js';
+
+export interface KvmAcceleratorOptions extends ProbeOptions {
+  /** Record every set-ioctl of every vCPU from creation on (debug aid; off by default). */
+  readonly trace?: boolean;
+  /**
+   * Which substates each level writes. Always arch-x86's `writebackPlan` in real use; tests
+   * substitute a deliberately wrong plan to prove the trace check notices.
+   */
+  readonly writebackPlan?: (level: WritebackLevel) => readonly WritebackStep[];
+}
+
+/** Linux KVM through the tsvm Node-API addon. */
+export class KvmAccelerator implements Accelerator {
+  readonly name = 'kvm';
+  private openVcpus: KvmVcpu[] = [];
+
+  constructor(private readonly options: KvmAcceleratorOptions = {}) {}
+
+  private addon(): KvmAddon {
+    return (this.options.addon ?? loadAddon)();
+  }
+
+  probe(): KvmProbeResult {
+    return probeKvm(loadAddon, this.options);
+  }
+
+  /** The open vCPUs this accelerator created, in creation order (for traces and debugging). */
+  get vcpus(): readonly KvmVcpu[] {
+    this.openVcpus = this.openVcpus.filter((v) => !v.closed);
+    return this.openVcpus;
+  }
+
+  createVm(options: VmOptions): KvmVm {
+    if (options.arch !== 'x86')
+      throw new KvmError(`the KVM accelerator runs x86 guests, not '${options.arch}'`);
+    const probe = this.probe();
+    if (!probe.available) throw new KvmError(`KVM is not usable: ${probe.reason}`);
+    const addon = this.addon();
+    const c = addon.constants;
+    const system = addon.openSystem(this.options.devicePath ?? '/dev/kvm');
+    try {
+      return new KvmVm({
+        addon,
+        system,
+        vcpuMmapSize: addon.getVcpuMmapSize(system),
+        cpuid: guestCpuid(addon.getSupportedCpuid(system), { inKernelLapic: false }),
+        tscControl: addon.checkExtension(system, c.CAP_TSC_CONTROL) > 0,
+        maxSlots: Math.max(1, addon.checkExtension(system, c.CAP_NR_MEMSLOTS)),
+        plan: this.options.writebackPlan ?? writebackPlan,
+        trace: this.options.trace ?? false,
+        onVcpu: (v) => this.openVcpus.push(v),
+      });
+    } catch (e) {
+      addon.close(system);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,180 @@
+import { formatCpuState, MpState, type X86CpuState } from '@tsvm/arch-x86';
+import type { AcceleratorVcpu, RunLimits, VcpuBinding, VcpuExit } from '@tsvm/core';
+import { BlockCache } from './exec/block-cache.js';
+import { Cpu } from './exec/cpu.js';
+import { CpuFault, TripleFault, Vec } from './exec/fault.js';
+import { IF, RF, TF } from './exec/flags.js';
+import { EventKind, raiseException } from './exec/interrupts.js';
+import { NotImplemented } from './exec/task-switch.js';
+
+/** Blocks between looks at the virtual clock. */
+const CLOCK_CHECK_BLOCKS = 256;
+
+/** One vCPU of the TS executor. The canonical `X86CpuState` is its live state. */
+export class TcgVcpu implements AcceleratorVcpu {
+  readonly cpu: Cpu;
+  readonly cache: BlockCache;
+  private readonly state: X86CpuState;
+
+  constructor(private readonly binding: VcpuBinding) {
+    this.state = binding.state as X86CpuState;
+    this.cache = new BlockCache(() => this.cpu);
+    this.cpu = new Cpu(this.state, binding.memory, binding.ports, (page) => this.cache.invalidatePage(page));
+    this.cpu.exitRequested = () => binding.exitRequested();
+    this.cpu.nowNs = () => binding.nowNs();
+  }
+
+  /** Drop translated code and the TLB (system reset, snapshot load, memory map change). */
+  reset(): void {
+    this.cache.clear();
+    this.cpu.mmu.flush();
+    this.cpu.halted = false;
+  }
+
+  /** Instructions retired so far (for benchmarks and tests). */
+  get instructionsRetired(): number {
+    return this.cpu.retired;
+  }
+
+  run(limits: RunLimits): VcpuExit {
+    const c = this.cpu;
+    const s = this.state;
+    // Application processors wait for INIT/SIPI (delivered by a local APIC editing the state).
+    if (s.mpState === MpState.Uninitialized || s.mpState === MpState.InitReceived) {
+      return { kind: 'halt', wakeable: true };
+    }
+    if (s.mpState === MpState.SipiReceived) {
+      // Start-up IPI: real mode at VV00:0000.
+      s.cs.selector = (s.events.sipiVector & 0xff) << 8;
+      s.cs.base = (s.events.sipiVector & 0xff) << 12;
+      s.eip = 0;
+      s.mpState = MpState.Runnable;
+    }
+    c.loadFromState();
+    c.halted = s.mpState === MpState.Halted;
+    try {
+      return this.loop(limits);
+    } catch (e) {
+      if (e instanceof TripleFault) return { kind: 'shutdown', reason: e.reason };
+      const message =
+        e instanceof NotImplemented
+          ? `not implemented: ${e.message}`
+          : `internal error: ${(e as Error)?.stack ?? e}`;
+      c.storeToState();
+      return { kind: 'error', message, dump: formatCpuState(this.state) };
+    } finally {
+      c.storeToState();
+      this.state.mpState = c.halted ? MpState.Halted : MpState.Runnable;
+    }
+  }
+
+  /** Take an NMI or a maskable interrupt if one is pending and allowed. Returns true if one was delivered. */
+  private takeInterrupt(): boolean {
+    const c = this.cpu;
+    const lines = this.binding.interrupts;
+    if (c.shadow) {
+      c.shadow = false;
+      return false;
+    }
+    if (!c.nmiMasked && lines.hasNmi()) {
+      lines.takeNmi();
+      c.nmiMasked = true;
+      raiseException(c, Vec.NMI, -1, EventKind.External);
+      return true;
+    }
+    if (c.flags & IF && lines.hasInterrupt()) {
+      const vector = lines.acknowledge();
+      raiseException(c, vector & 0xff, -1, EventKind.External);
+      return true;
+    }
+    return false;
+  }
+
+  private loop(limits: RunLimits): VcpuExit {
+    const c = this.cpu;
+    const binding = this.binding;
+    const cache = this.cache;
+    const maxInsns = limits.maxInstructions ?? Number.POSITIVE_INFINITY;
+    const startRetired = c.retired;
+    let blocks = 0;
+    for (;;) {
+      // Maskable interrupts are looked for at every block boundary while IF is set; the NMI
+      // line (and a pending interrupt shadow) every 16 blocks otherwise.
+      if (c.flags & IF || (blocks & 15) === 0) this.takeInterrupt();
+      if (c.halted) return { kind: 'halt', wakeable: (c.flags & IF) !== 0 };
+      const singleStep = (c.flags & TF) !== 0 || (this.state.dr7 & 0xff) !== 0;
+      let block = cache.current;
+      // Faults before the first instruction runs (instruction fetch, breakpoints) report this EIP.
+      c.ip = c.eip;
+      try {
+        block = singleStep ? cache.single(c) : cache.lookup(c);
+        // RF suppresses instruction breakpoints for one instruction, then clears (unless that
+        // instruction, an IRET, loaded it afresh).
+        const rfBefore = c.flags & RF;
+        // The single-step trap follows an instruction that *began* with TF set (so the POPF
+        // that clears TF still traps, the one that sets it does not), unless it delivered an
+        // interrupt itself (INT n clears TF on the way into the handler).
+        const tfBefore = c.flags & TF;
+        const deliveriesBefore = c.deliveries;
+        if (singleStep) this.checkBreakpoints();
+        cache.current = block;
+        c.breakBlock = false;
+        const insns = block.insns;
+        const n = insns.length;
+        let k = 0;
+        for (; k < n; k++) {
+          const insn = insns[k];
+          c.ip = c.eip;
+          c.eip = c.code32 ? (c.eip + insn.len) >>> 0 : (c.eip + insn.len) & 0xffff;
+          insn.exec(c, insn);
+          if (c.breakBlock) {
+            k++;
+            break;
+          }
+        }
+        c.retired += k;
+        if (singleStep) {
+          if (rfBefore) c.flags &= ~RF;
+          if (tfBefore && c.deliveries === deliveriesBefore && !c.halted) {
+            this.state.dr6 = (this.state.dr6 | 0x4000) >>> 0;
+            raiseException(c, Vec.DB, -1);
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof CpuFault)) throw e;
+        if (!e.trap) c.eip = c.ip;
+        c.retired++;
+        raiseException(c, e.vector, e.errorCode);
+      }
+      cache.current = undefined;
+      if (c.mmu.ioHappened) {
+        c.mmu.ioHappened = false;
+        c.breakBlock = true;
+      }
+      if (c.breakBlock && binding.exitRequested()) return { kind: 'yield' };
+      if (++blocks >= CLOCK_CHECK_BLOCKS) {
+        blocks = 0;
+        if (binding.nowNs() >= limits.deadlineNs || binding.exitRequested()) return { kind: 'yield' };
+      }
+      if (c.retired - startRetired >= maxInsns) return { kind: 'yield' };
+    }
+  }
+
+  /** Instruction breakpoints (DR7 L/G bits with R/W = 00): #DB before the instruction runs. */
+  private checkBreakpoints(): void {
+    const c = this.cpu;
+    const s = this.state;
+    if (c.flags & RF) return;
+    const lin = (c.sbase[1] + c.eip) >>> 0;
+    let hits = 0;
+    for (let n = 0; n < 4; n++) {
+      const enabled = (s.dr7 >> (n * 2)) & 3;
+      const rw = (s.dr7 >>> (16 + n * 4)) & 3;
+      if (enabled && rw === 0 && Number(s.dr[n] & 0xffffffffn) === lin) hits |= 1 << n;
+    }
+    if (hits) {
+      s.dr6 = ((s.dr6 & ~0xf) | hits) >>> 0;
+      throw new CpuFault(Vec.DB);
+    }
+  }
+}

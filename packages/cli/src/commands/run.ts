@@ -1,0 +1,333 @@
+import type { MachineStop } from '@tsvm/core';
+import {
+  createPcMachine,
+  detectImage,
+  LoaderError,
+  mapRom,
+  type PcMachine,
+  planFlatBinary,
+  planMultiboot,
+} from '@tsvm/pc';
+import { chooseAccelerator } from '../accelerators.js';
+import { formatHelp, type OptionSpec, parseArgs } from '../args.js';
+import { ControlSocket, parseControlAddress } from '../control-socket.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { parseSerialTarget, SerialConsole } from '../serial-console.js';
+import { formatSize, parseSize } from '../sizes.js';
+import { readFileBounded, writeFileAtomic } from '../snapshot-file.js';
+import { VERSION } from '../version.js';
+import { vmCommands } from './vm-commands.js';
+
+const MAX_IMAGE_BYTES = 1024 * 1024 * 1024;
+const TRACE_EVENTS = ['unassigned', 'post', 'reset'] as const;
+
+export const RUN_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'accel',
+    value: 'NAME',
+    help: 'tcg, kvm, auto (default), or a module path/package exporting an accelerator',
+  },
+  { name: 'memory', short: 'm', value: 'SIZE', help: 'guest RAM, e.g. 128M (default), 1G' },
+  { name: 'append', value: 'CMDLINE', help: 'kernel command line (Multiboot)' },
+  {
+    name: 'module',
+    value: 'FILE[,STRING]',
+    repeat: true,
+    help: 'Multiboot module with its string (repeatable)',
+  },
+  { name: 'rom', value: 'FILE', help: 'BIOS-style ROM started at the reset vector F000:FFF0' },
+  { name: 'load-address', value: 'ADDR', help: 'flat binaries: load address (default 0x7c00)' },
+  { name: 'entry-mode', value: 'MODE', help: 'flat binaries: real (default) or protected (flat 32-bit)' },
+  { name: 'serial', value: 'TARGET', help: 'COM1: stdio (default), file:PATH or none' },
+  {
+    name: 'control',
+    value: 'unix:PATH',
+    help: 'control socket (JSON lines: stop, cont, system_reset, savevm, loadvm, info_registers, quit)',
+  },
+  { name: 'savevm-at-exit', value: 'FILE', help: 'write a snapshot when the run ends' },
+  {
+    name: 'loadvm',
+    value: 'FILE',
+    help: 'start from a snapshot (same -m, image and ROM as when it was saved)',
+  },
+  {
+    name: 'timeout',
+    value: 'S',
+    help: `stop after S seconds of guest time (exit status ${ExitCode.Timeout})`,
+  },
+  { name: 'trace', value: 'EVENTS', help: `comma-separated: ${TRACE_EVENTS.join(', ')}, all` },
+  { name: 'no-reboot', help: 'exit instead of rebooting when the guest resets' },
+  { name: 'debug', help: 'print stack traces for internal errors' },
+  { name: 'help', short: 'h', help: 'show this help' },
+  { name: 'version', short: 'V', help: 'print the version' },
+];
+
+export const RUN_HELP = formatHelp(
+  'tsvm run [IMAGE] [options]',
+  [
+    'Boot IMAGE (Multiboot ELF or a.out-kludge kernel, or a flat binary) or a --rom on a PC.',
+    "The exit status is the guest's debug-exit status ((v << 1) | 1 for a write of v to port 0xf4);",
+    `tsvm's own statuses are even: ${ExitCode.Ok} halted/quit, ${ExitCode.Usage} usage, ${ExitCode.Startup} startup error, ${ExitCode.GuestError} accelerator error, ${ExitCode.Timeout} timeout.`,
+    'Console: stdin goes to COM1; Ctrl-A x quits, Ctrl-A h lists the other keys.',
+  ].join('\n'),
+  RUN_OPTIONS,
+);
+
+interface RunConfig {
+  image?: string;
+  accel: string;
+  ramBytes: number;
+  cmdline?: string;
+  modules: { file: string; string: string }[];
+  rom?: string;
+  loadAddress?: number;
+  entryMode: 'real' | 'protected';
+  serial: string;
+  control?: string;
+  savevmAtExit?: string;
+  loadvm?: string;
+  timeoutMs?: number;
+  trace: Set<string>;
+  noReboot: boolean;
+}
+
+function parseRunArgs(argv: readonly string[]): RunConfig {
+  const { positional, options, flags } = parseArgs(argv, RUN_OPTIONS, 'run');
+  const one = (name: string) => options.get(name)?.[0];
+  if (positional.length > 1)
+    throw new CliError(
+      `run: one IMAGE expected, got ${positional.length}: ${positional.join(' ')}`,
+      ExitCode.Usage,
+    );
+  const image = positional[0];
+  if (!image && !one('rom') && !one('loadvm'))
+    throw new CliError("run: give an IMAGE or --rom FILE (see 'tsvm run --help')", ExitCode.Usage);
+  const trace = new Set<string>();
+  for (const t of (one('trace') ?? '').split(',').filter(Boolean)) {
+    if (t === 'all') for (const e of TRACE_EVENTS) trace.add(e);
+    else if ((TRACE_EVENTS as readonly string[]).includes(t)) trace.add(t);
+    else
+      throw new CliError(
+        `--trace: unknown event '${t}' (known: ${TRACE_EVENTS.join(', ')}, all)`,
+        ExitCode.Usage,
+      );
+  }
+  let timeoutMs: number | undefined;
+  if (one('timeout') !== undefined) {
+    const s = Number(one('timeout'));
+    if (!Number.isFinite(s) || s <= 0)
+      throw new CliError(
+        `--timeout: '${one('timeout')}' is not a positive number of seconds`,
+        ExitCode.Usage,
+      );
+    timeoutMs = s * 1000;
+  }
+  let loadAddress: number | undefined;
+  if (one('load-address') !== undefined) {
+    loadAddress = Number(one('load-address'));
+    if (!Number.isSafeInteger(loadAddress) || loadAddress < 0) {
+      throw new CliError(`--load-address: '${one('load-address')}' is not an address`, ExitCode.Usage);
+    }
+  }
+  const entryMode = one('entry-mode') ?? 'real';
+  if (entryMode !== 'real' && entryMode !== 'protected')
+    throw new CliError(`--entry-mode: '${entryMode}' is not real or protected`, ExitCode.Usage);
+  const modules = (options.get('module') ?? []).map((spec) => {
+    const comma = spec.indexOf(',');
+    const file = comma < 0 ? spec : spec.slice(0, comma);
+    if (!file) throw new CliError(`--module: '${spec}' names no file`, ExitCode.Usage);
+    return { file, string: comma < 0 ? file : spec.slice(comma + 1) };
+  });
+  const serial = one('serial') ?? 'stdio';
+  parseSerialTarget(serial);
+  if (one('control') !== undefined) parseControlAddress(one('control')!);
+  return {
+    image,
+    accel: one('accel') ?? 'auto',
+    ramBytes: parseSize(one('memory') ?? '128M', '-m'),
+    cmdline: one('append'),
+    modules,
+    rom: one('rom'),
+    loadAddress,
+    entryMode,
+    serial,
+    control: one('control'),
+    savevmAtExit: one('savevm-at-exit'),
+    loadvm: one('loadvm'),
+    timeoutMs,
+    trace,
+    noReboot: flags.has('no-reboot'),
+  };
+}
+
+const note = (line: string) => process.stderr.write(`tsvm: ${line}\n`);
+
+function loadGuest(pc: PcMachine, config: RunConfig): void {
+  if (config.rom) {
+    const rom = readFileBounded(config.rom, 16 * 1024 * 1024, 'ROM');
+    mapRom(pc.machine.memory, rom);
+  }
+  if (!config.image) return;
+  const image = readFileBounded(config.image, MAX_IMAGE_BYTES, 'image');
+  const kind = detectImage(image);
+  if (kind === 'elf') {
+    throw new LoaderError(
+      'image',
+      'an ELF file without a Multiboot header (tsvm boots Multiboot kernels and flat binaries)',
+      0,
+    );
+  }
+  if (kind === 'multiboot') {
+    if (config.loadAddress !== undefined) note('--load-address is ignored for Multiboot kernels');
+    const modules = config.modules.map((m) => ({
+      data: readFileBounded(m.file, MAX_IMAGE_BYTES, 'module'),
+      string: m.string,
+    }));
+    const plan = planMultiboot(image, pc.machine.memory, pc.layout, {
+      cmdline: config.cmdline ?? '',
+      modules,
+    });
+    // With a ROM the firmware starts first; the kernel only waits in fw_cfg and memory.
+    if (config.rom) pc.setBoot({ ...plan, setCpu: () => {} });
+    else pc.setBoot(plan);
+    return;
+  }
+  if (config.modules.length > 0 || config.cmdline !== undefined)
+    note('--module and --append only apply to Multiboot kernels');
+  const plan = planFlatBinary(image, pc.machine.memory, {
+    address: config.loadAddress,
+    mode: config.entryMode,
+  });
+  pc.setBoot(config.rom ? { ...plan, setCpu: () => {} } : plan);
+}
+
+function statusOf(stop: MachineStop): number {
+  switch (stop.reason) {
+    case 'exit':
+      return stop.status;
+    case 'timeout':
+      note('timeout: stopped after the --timeout period');
+      return ExitCode.Timeout;
+    case 'halted':
+      note(`guest stopped: ${stop.message}`);
+      return ExitCode.Ok;
+    case 'shutdown':
+      note(`guest stopped: ${stop.message}`);
+      return ExitCode.Ok;
+    case 'quit':
+      return ExitCode.Ok;
+    case 'error':
+      note(`accelerator error: ${stop.message}`);
+      if (stop.dump) process.stderr.write(`${stop.dump}\n`);
+      return ExitCode.GuestError;
+    default:
+      return ExitCode.GuestError;
+  }
+}
+
+/** `tsvm run`: returns the process exit status. */
+export async function runCommand(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(RUN_HELP);
+    return ExitCode.Ok;
+  }
+  if (argv.includes('--version') || argv.includes('-V')) {
+    process.stdout.write(`tsvm ${VERSION}\n`);
+    return ExitCode.Ok;
+  }
+  const config = parseRunArgs(argv);
+  const accelerator = await chooseAccelerator(config.accel, note);
+  let serialConsole: SerialConsole | undefined;
+  let control: ControlSocket | undefined;
+  let pc: PcMachine | undefined;
+  try {
+    serialConsole = new SerialConsole(parseSerialTarget(config.serial), {
+      note: (line) => note(line),
+      quit: () => pc?.machine.requestStop({ reason: 'quit' }),
+      snapshot: () => {
+        if (!pc || !config.savevmAtExit) return note('C-a s needs --savevm-at-exit FILE');
+        const file = config.savevmAtExit;
+        pc.machine
+          .atSafePoint(() => writeFileAtomic(file, pc!.machine.save()))
+          .then(
+            () => note(`snapshot written to ${file}`),
+            (e) => note(`snapshot failed: ${(e as Error).message}`),
+          );
+      },
+    });
+    const serial = serialConsole;
+    try {
+      pc = await createPcMachine({
+        accelerator,
+        ramBytes: config.ramBytes,
+        serialOutput: (b) => serial.write(b),
+        onGuestReset: config.noReboot ? 'stop' : 'reset',
+        onResetRequest: (source) => {
+          if (config.trace.has('reset')) note(`trace: reset requested by ${source}`);
+          control?.broadcast('RESET', { guest: true, reason: source });
+        },
+      });
+    } catch (e) {
+      throw new CliError(
+        `cannot create the machine (${formatSize(config.ramBytes)} RAM on ${accelerator.name}): ${(e as Error).message}`,
+      );
+    }
+    const machine = pc.machine;
+    if (config.trace.has('unassigned')) {
+      machine.ports.observeUnassigned((access, port, size, value) =>
+        note(
+          `trace: unassigned ${access} port 0x${port.toString(16)} size ${size}${value === undefined ? '' : ` value 0x${value.toString(16)}`}`,
+        ),
+      );
+    }
+    if (config.trace.has('post'))
+      pc.devices.post.trace = (code) => note(`trace: POST 0x${code.toString(16).padStart(2, '0')}`);
+    try {
+      loadGuest(pc, config);
+    } catch (e) {
+      if (e instanceof LoaderError || e instanceof CliError) throw new CliError(e.message);
+      throw e;
+    }
+    if (config.loadvm) {
+      const bytes = readFileBounded(config.loadvm, config.ramBytes + 64 * 1024 * 1024, 'snapshot');
+      try {
+        machine.load(bytes);
+      } catch (e) {
+        throw new CliError(`cannot load '${config.loadvm}': ${(e as Error).message}`);
+      }
+    }
+    if (config.control) {
+      control = await ControlSocket.listen(
+        parseControlAddress(config.control),
+        vmCommands(pc, config.ramBytes, (event, data) => control?.broadcast(event, data)),
+        VERSION,
+      );
+    }
+    serialConsole.attachInput(pc.devices.uart);
+    // As QEMU: a signal ends the run cleanly (socket removed, terminal restored, --savevm-at-exit
+    // written); a second one ends the process at once.
+    const onSignal = (signal: NodeJS.Signals) => {
+      note(`terminating on signal ${signal}`);
+      process.once(signal, () => process.exit(ExitCode.Startup));
+      machine.requestStop({ reason: 'quit' });
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const stop = await machine.run({ timeoutMs: config.timeoutMs });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    control?.broadcast('SHUTDOWN', {
+      reason: stop.reason,
+      ...(stop.reason === 'exit' ? { status: stop.status } : {}),
+    });
+    serialConsole.flush();
+    if (config.savevmAtExit) {
+      writeFileAtomic(config.savevmAtExit, machine.save());
+    }
+    return statusOf(stop);
+  } finally {
+    await control?.close();
+    serialConsole?.close();
+    pc?.machine.close();
+  }
+}
