@@ -315,9 +315,9 @@ far_target:
     cld
     mov ebx, esi
     mov edx, edi
-    mov ax, [es:0x0004]
-    shl eax, 16
-    mov ax, [es:0xfffe]               ; words that crossed the wrap
+    push word [es:0x0004]
+    push word [es:0xfffe]             ; a word that crossed the wrap
+    pop eax                           ; EAX = [0x0004] << 16 | [0xfffe], without touching flags
     pop es
     CASE_END
 

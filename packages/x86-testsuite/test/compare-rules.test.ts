@@ -97,6 +97,17 @@ describe('SDM comparison rules', () => {
     ).toBe(0);
   });
 
+  it('compares only non-status flags where a system case ends with bookkeeping instructions', () => {
+    const r = compareRuleFor(
+      line('pf_accessed_dirty 00000000 00000000 002 : 32323232 00000020 00000060 00000020 002'),
+    );
+    expect(r.flags & (CF | ZF | SF | OF | PF | AF)).toBe(0);
+    expect(r.flags & 0x400).toBe(0x400); // DF still compared
+    expect(
+      compareRuleFor(line('sahf 00000001 00000000 002 : 00000101 00000000 00000000 fffffffe 003')).flags,
+    ).toBe(KEEP_ALL);
+  });
+
   it('does not report a difference in an undefined flag', () => {
     const e = line('mul32 00000002 00000003 002 : 00000006 00000003 00000003 00000000 006');
     const a = line('mul32 00000002 00000003 002 : 00000006 00000003 00000003 00000000 0c2');
