@@ -59,7 +59,8 @@ describe.runIf(tcg !== undefined)('accel-tcg against the QEMU/SDM references', (
   });
 
   it('the default real-mode randomized run (1200 sequences) finds no divergence', async () => {
-    const r = await runRandomDifferential({ accelerator: tcg!, mode: 16, count: DEFAULT_RANDOM16_COUNT });
+    const r = await runRandomDifferential({ accelerator: tcg!, mode: 16 });
+    expect(r.count).toBe(DEFAULT_RANDOM16_COUNT);
     expect(r.ok, r.report).toBe(true);
   });
 });

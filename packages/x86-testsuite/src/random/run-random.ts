@@ -77,7 +77,10 @@ export interface RandomDifferentialOptions {
    * (the issue asks the executor to match QEMU there); needs a live QEMU reference.
    */
   readonly undefinedFlags?: 'ignore' | 'match-qemu';
-  /** 32 (default): 32-bit protected mode with paging; 16: real mode, 16-bit code. */
+  /**
+   * 32 (default): 32-bit protected mode with paging; 16: real mode, 16-bit code. The default
+   * count (2400 / 1200) is the one with a committed fixture.
+   */
   readonly mode?: CodeMode;
   readonly timeoutMs?: number;
 }
@@ -235,8 +238,8 @@ export async function runRandomDifferential(
   options: RandomDifferentialOptions,
 ): Promise<RandomDifferentialResult> {
   const seed = options.seed ?? DEFAULT_RANDOM_SEED;
-  const count = options.count ?? DEFAULT_RANDOM_COUNT;
   const codeMode = options.mode ?? 32;
+  const count = options.count ?? (codeMode === 16 ? DEFAULT_RANDOM16_COUNT : DEFAULT_RANDOM_COUNT);
   const images = buildRandomImages(seed, count, codeMode);
   const strict = options.undefinedFlags === 'match-qemu';
   if (strict && options.reference === 'fixture')
