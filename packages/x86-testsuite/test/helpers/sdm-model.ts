@@ -405,7 +405,124 @@ function bcd(line: ResultLine): ModelResult | undefined {
   return undefined;
 }
 
+// ---- bit tests and scans (register forms) ----------------------------------------------------
+
+function bits(line: ResultLine): ModelResult | undefined {
+  const { a, b, flagsIn: fin } = line;
+  const regs: [number, number, number, number] = [a, b, b, u(~a)];
+  let m = /^(bt[src]?)(32|16)(i?)$/.exec(line.name);
+  if (m) {
+    const size = Number(m[2]) as Size;
+    const imm = m[3] === 'i';
+    // Immediate offsets are taken modulo the operand size (bitops.asm uses 37 and 7).
+    const offset = (imm ? (size === 32 ? 37 : 7) : get(b, size)) % size;
+    const base = get(a, size);
+    const bit = (base >>> offset) & 1;
+    let res = base;
+    if (m[1] === 'bts') res = u(base | (1 << offset));
+    if (m[1] === 'btr') res = u(base & ~(1 << offset));
+    if (m[1] === 'btc') res = u(base ^ (1 << offset));
+    regs[0] = put(a, size, res & mask(size));
+    return { registers: regs, flags: withFlags(fin, CF, bit ? CF : 0) };
+  }
+  m = /^(bs[fr])(32|16)(m?)$/.exec(line.name);
+  if (m) {
+    const size = Number(m[2]) as Size;
+    const src = m[3] === 'm' ? b : get(b, size);
+    if (src === 0) return { registers: regs, flags: withFlags(fin, ZF, ZF) };
+    let index = 0;
+    if (m[1] === 'bsf') while (((src >>> index) & 1) === 0) index++;
+    else {
+      index = size - 1;
+      while (((src >>> index) & 1) === 0) index--;
+    }
+    regs[0] = put(a, size, index);
+    return { registers: regs, flags: withFlags(fin, ZF, 0) };
+  }
+  return undefined;
+}
+
+// ---- conditions ------------------------------------------------------------------------------
+
+const CONDITIONS: Record<string, (f: number) => boolean> = {
+  o: (f) => (f & OF) !== 0,
+  no: (f) => (f & OF) === 0,
+  b: (f) => (f & CF) !== 0,
+  ae: (f) => (f & CF) === 0,
+  e: (f) => (f & ZF) !== 0,
+  ne: (f) => (f & ZF) === 0,
+  be: (f) => (f & (CF | ZF)) !== 0,
+  a: (f) => (f & (CF | ZF)) === 0,
+  s: (f) => (f & SF) !== 0,
+  ns: (f) => (f & SF) === 0,
+  p: (f) => (f & PF) !== 0,
+  np: (f) => (f & PF) === 0,
+  l: (f) => ((f & SF) !== 0) !== ((f & OF) !== 0),
+  ge: (f) => ((f & SF) !== 0) === ((f & OF) !== 0),
+  le: (f) => (f & ZF) !== 0 || ((f & SF) !== 0) !== ((f & OF) !== 0),
+  g: (f) => (f & ZF) === 0 && ((f & SF) !== 0) === ((f & OF) !== 0),
+};
+
+function conditions(line: ResultLine): ModelResult | undefined {
+  const { a, b, flagsIn: fin } = line;
+  const regs: [number, number, number, number] = [a, b, b, u(~a)];
+  const m = /^(set|cmov|j)(n?[a-z]+?)(32|16|32m|near)?$/.exec(line.name);
+  if (!m || !CONDITIONS[m[2]]) return undefined;
+  const taken = CONDITIONS[m[2]](fin);
+  if (m[1] === 'set') regs[2] = put(b, 8, taken ? 1 : 0);
+  else if (m[1] === 'j') regs[0] = taken ? 1 : 0;
+  else if (taken) regs[0] = m[3] === '16' ? put(a, 16, get(b, 16)) : b;
+  return { registers: regs, flags: fin };
+}
+
+// ---- exchanges ---------------------------------------------------------------------------------
+
+function exchanges(line: ResultLine): ModelResult | undefined {
+  const { a, b, flagsIn: fin } = line;
+  const regs: [number, number, number, number] = [a, b, b, u(~a)];
+  let m = /^(?:lock_)?cmpxchg(32|16|8)m?$/.exec(line.name);
+  if (m) {
+    // Accumulator a, destination b (ECX), source ~a (EDX).
+    const size = Number(m[1]) as Size;
+    const acc = get(a, size);
+    const dest = get(b, size);
+    const r = sub(acc, dest, 0, size);
+    if (acc === dest) regs[2] = put(b, size, get(u(~a), size));
+    else regs[0] = put(a, size, dest);
+    return { registers: regs, flags: withFlags(fin, STATUS_FLAGS, r.f) };
+  }
+  if (line.name === 'cmpxchg8b' || line.name === 'cmpxchg8b-hi') {
+    // Memory b:a (high:low), EDX:EAX = a:a, ECX:EBX = 0x13579bdf:0x2468ace0.
+    const equal = a === b;
+    const out: [number, number, number, number] = equal ? [a, 0x2468ace0, 0x13579bdf, a] : [a, a, b, b];
+    return { registers: out, flags: withFlags(fin, ZF, equal ? ZF : 0) };
+  }
+  m = /^(?:lock_)?xadd(32|16|8)m?$/.exec(line.name);
+  if (m) {
+    const size = Number(m[1]) as Size;
+    const r = add(get(a, size), get(b, size), 0, size);
+    regs[0] = put(a, size, r.res);
+    regs[1] = put(b, size, get(a, size));
+    return { registers: regs, flags: withFlags(fin, STATUS_FLAGS, r.f) };
+  }
+  if (line.name === 'xchg32') return { registers: [b, a, b, u(~a)], flags: fin };
+  if (line.name === 'bswap') {
+    const swap = (v: number) =>
+      u(((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24));
+    return { registers: [swap(a), a, u(~a), swap(u(~a))], flags: fin };
+  }
+  return undefined;
+}
+
 /** The SDM's prediction for a line, or undefined for cases this model does not cover. */
 export function sdmModel(line: ResultLine): ModelResult | undefined {
-  return alu(line) ?? shifts(line) ?? muldiv(line) ?? bcd(line);
+  return (
+    alu(line) ??
+    shifts(line) ??
+    muldiv(line) ??
+    bcd(line) ??
+    bits(line) ??
+    conditions(line) ??
+    exchanges(line)
+  );
 }
