@@ -514,6 +514,41 @@ function exchanges(line: ResultLine): ModelResult | undefined {
   return undefined;
 }
 
+// ---- loops ------------------------------------------------------------------------------------
+
+function loops(line: ResultLine): ModelResult | undefined {
+  const { a, b, flagsIn: fin } = line;
+  const m = /^(loop|loope|loopne|jecxz|jcxz)(32|16)?$/.exec(line.name);
+  if (!m) return undefined;
+  if (m[1] === 'jecxz' || m[1] === 'jcxz') {
+    const zero = m[1] === 'jecxz' ? b === 0 : (b & 0xffff) === 0;
+    return { registers: [zero ? 1 : 2, b, b, u(~a)], flags: fin };
+  }
+  // The count register: ECX, or CX with the upper half left alone (16-bit addressing).
+  const size = Number(m[2]) as Size;
+  let count = get(b, size);
+  let iterations = 0;
+  let zf = false;
+  for (;;) {
+    iterations++;
+    zf = iterations === a; // `cmp eax, edx` in the LOOPE/LOOPNE bodies
+    count = (count - 1 + 2 ** size) % 2 ** size;
+    if (count === 0) break;
+    if (m[1] === 'loope' && !zf) break;
+    if (m[1] === 'loopne' && zf) break;
+  }
+  const ecx = put(b, size, count);
+  if (m[1] === 'loop') {
+    // The body is `inc eax` after `xor eax, eax`: CF stays clear from the XOR.
+    const r = add(iterations - 1, 1, 0, 32);
+    return { registers: [iterations, b, ecx, u(~a)], flags: withFlags(fin, STATUS_FLAGS, r.f & ~CF) };
+  }
+  return {
+    registers: [iterations, b, ecx, a],
+    flags: withFlags(fin, STATUS_FLAGS, sub(iterations, a, 0, 32).f),
+  };
+}
+
 /** The SDM's prediction for a line, or undefined for cases this model does not cover. */
 export function sdmModel(line: ResultLine): ModelResult | undefined {
   return (
@@ -523,6 +558,7 @@ export function sdmModel(line: ResultLine): ModelResult | undefined {
     bcd(line) ??
     bits(line) ??
     conditions(line) ??
-    exchanges(line)
+    exchanges(line) ??
+    loops(line)
   );
 }
