@@ -1,9 +1,12 @@
 import type { Accelerator, AcceleratorVm, ProbeResult, VcpuBinding, VmOptions } from '@tsvm/core';
+import { CodePages } from './mmu/code-pages.js';
 import { TcgVcpu } from './vcpu.js';
 
 /** The TS executor's side of one VM: it only mirrors memory-map changes into its vCPUs' caches. */
 export class TcgVm implements AcceleratorVm {
   readonly vcpus: TcgVcpu[] = [];
+  /** Code pages are tracked VM-wide: one vCPU's store must drop another's translations. */
+  private readonly code = new CodePages();
 
   // The machine allocates plain Uint8Arrays; the MMU finds them through GuestMemory. A map
   // change can move what a linear address means, so every cached translation goes.
@@ -16,7 +19,7 @@ export class TcgVm implements AcceleratorVm {
   }
 
   createVcpu(binding: VcpuBinding): TcgVcpu {
-    const vcpu = new TcgVcpu(binding);
+    const vcpu = new TcgVcpu(binding, this.code);
     this.vcpus.push(vcpu);
     return vcpu;
   }

@@ -1,11 +1,20 @@
 import { formatCpuState, MpState, type X86CpuState } from '@tsvm/arch-x86';
 import type { AcceleratorVcpu, RunLimits, VcpuBinding, VcpuExit } from '@tsvm/core';
-import { BlockCache } from './exec/block-cache.js';
+import { type Block, BlockCache } from './exec/block-cache.js';
 import { Cpu } from './exec/cpu.js';
-import { CpuFault, TripleFault, Vec } from './exec/fault.js';
+import { CpuFault, NotImplemented, TripleFault, Vec } from './exec/fault.js';
 import { IF, RF, TF } from './exec/flags.js';
 import { EventKind, raiseException } from './exec/interrupts.js';
-import { NotImplemented } from './exec/task-switch.js';
+import { CodePages } from './mmu/code-pages.js';
+
+/** DR7 enables at least one breakpoint with R/W = 00 (instruction execution). */
+function hasInstructionBreakpoints(dr7: number): boolean {
+  if ((dr7 & 0xff) === 0) return false;
+  for (let n = 0; n < 4; n++) {
+    if ((dr7 >> (n * 2)) & 3 && ((dr7 >>> (16 + n * 4)) & 3) === 0) return true;
+  }
+  return false;
+}
 
 /** Blocks between looks at the virtual clock. */
 const CLOCK_CHECK_BLOCKS = 256;
@@ -16,10 +25,17 @@ export class TcgVcpu implements AcceleratorVcpu {
   readonly cache: BlockCache;
   private readonly state: X86CpuState;
 
-  constructor(private readonly binding: VcpuBinding) {
+  constructor(
+    private readonly binding: VcpuBinding,
+    code: CodePages = new CodePages(),
+  ) {
     this.state = binding.state as X86CpuState;
-    this.cache = new BlockCache(() => this.cpu);
-    this.cpu = new Cpu(this.state, binding.memory, binding.ports, (page) => this.cache.invalidatePage(page));
+    this.cache = new BlockCache(() => this.cpu, code);
+    this.cpu = new Cpu(this.state, binding.memory, binding.ports, code);
+    code.attach({
+      dropFastWrites: (page) => this.cpu.mmu.dropFastWrites(page),
+      invalidateCode: (page) => this.cache.invalidatePage(page),
+    });
     this.cpu.exitRequested = () => binding.exitRequested();
     this.cpu.nowNs = () => binding.nowNs();
   }
@@ -56,10 +72,13 @@ export class TcgVcpu implements AcceleratorVcpu {
       return this.loop(limits);
     } catch (e) {
       if (e instanceof TripleFault) return { kind: 'shutdown', reason: e.reason };
+      const where = `${s.cs.selector.toString(16).padStart(4, '0')}:${(c.ip >>> 0).toString(16).padStart(8, '0')}`;
       const message =
         e instanceof NotImplemented
-          ? `not implemented: ${e.message}`
-          : `internal error: ${(e as Error)?.stack ?? e}`;
+          ? `not implemented in accel-tcg: ${e.message} (at CS:EIP ${where})`
+          : `execution failed at CS:EIP ${where}: ${(e as Error)?.stack ?? e}`;
+      // Leave EIP at the instruction that could not be executed (the dump shows it).
+      c.eip = c.ip;
       c.storeToState();
       return { kind: 'error', message, dump: formatCpuState(this.state) };
     } finally {
@@ -102,8 +121,8 @@ export class TcgVcpu implements AcceleratorVcpu {
       // line (and a pending interrupt shadow) every 16 blocks otherwise.
       if (c.flags & IF || (blocks & 15) === 0) this.takeInterrupt();
       if (c.halted) return { kind: 'halt', wakeable: (c.flags & IF) !== 0 };
-      const singleStep = (c.flags & TF) !== 0 || (this.state.dr7 & 0xff) !== 0;
-      let block = cache.current;
+      const singleStep = (c.flags & TF) !== 0 || hasInstructionBreakpoints(this.state.dr7);
+      let block: Block;
       // Faults before the first instruction runs (instruction fetch, breakpoints) report this EIP.
       c.ip = c.eip;
       try {

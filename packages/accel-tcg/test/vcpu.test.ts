@@ -1,6 +1,7 @@
-import type { InterruptLines } from '@tsvm/core';
+import { makeSegment, x86Arch } from '@tsvm/arch-x86';
+import { type InterruptLines, Machine } from '@tsvm/core';
 import { describe, expect, test } from 'vitest';
-import { TcgAccelerator } from '../src/index.js';
+import { TcgAccelerator, tcg } from '../src/index.js';
 import { bareMachine } from './harness/bare-machine.js';
 import { Rng } from './random/generator.js';
 
@@ -122,6 +123,30 @@ describe('events and identification', () => {
     expect(stop.reason).toBe('halted');
   });
 
+  test('STI blocks interrupts for one instruction: "sti; hlt" with an interrupt pending still halts first', async () => {
+    // IVT[0x20] = handler / sti / hlt / mov al,'B'; out 0xe9,al / cli / hlt
+    // handler: mov al,'A'; out 0xe9,al; iret
+    const { machine, text } = await bareMachine();
+    machine.memory.load(
+      0x7c00,
+      bytes('c7 06 80 00 14 7c c7 06 82 00 00 00 fb f4 b0 42 e6 e9 fa f4 b0 41 e6 e9 cf'),
+    );
+    let pending = true;
+    machine.setInterruptLines({
+      hasInterrupt: () => pending,
+      acknowledge: () => {
+        pending = false;
+        return 0x20;
+      },
+      hasNmi: () => false,
+      takeNmi: () => {},
+    });
+    const stop = await machine.run({ timeoutMs: 100 });
+    // Without the shadow the interrupt would come before HLT, and HLT would then wait forever.
+    expect(text()).toBe('AB');
+    expect(stop.reason).toBe('halted');
+  });
+
   test('CPUID reports GenuineIntel family 6 with only the features this executor has', async () => {
     // xor eax,eax; cpuid; mov [0x500],ebx; mov [0x504],edx; mov [0x508],ecx; mov eax,1; cpuid; cli; hlt
     const { machine, state } = await bareMachine();
@@ -137,6 +162,21 @@ describe('events and identification', () => {
     for (const bit of [3, 4, 5, 6, 8, 11, 15]) expect((edx >>> bit) & 1).toBe(1); // PSE TSC MSR PAE CX8 SEP CMOV
     expect((edx >>> 23) & 1).toBe(0); // no MMX
     expect((edx >>> 25) & 1).toBe(0); // no SSE
+  });
+
+  test('RDMSR/WRMSR: the microcode signature MSR reads 0; an unknown MSR is #GP', async () => {
+    // IVT[13] = gp / wrmsr 0x8b / rdmsr 0x8b → [0x500] / rdmsr 0x12345 (#GP) / gp: 'G'; cli; hlt
+    const { machine, text } = await bareMachine();
+    machine.memory.load(
+      0x7c00,
+      bytes(
+        'c7 06 34 00 34 7c c7 06 36 00 00 00 66 b9 8b 00 00 00 66 31 c0 66 31 d2 0f 30 66 b8 34 12 00 00 0f 32 66 a3 00 05 66 89 16 04 05 66 b9 45 23 01 00 0f 32 f4 b0 47 e6 e9 fa f4',
+      ),
+    );
+    await machine.run({ timeoutMs: 100 });
+    expect(machine.memory.read(0x500, 4)).toBe(0);
+    expect(machine.memory.read(0x504, 4)).toBe(0);
+    expect(text()).toBe('G');
   });
 
   test('application processors wait for a start-up IPI, then start at VV00:0000', async () => {
@@ -200,6 +240,27 @@ describe('memory', () => {
     expect(text()).toBe('MN');
   });
 
+  test('MMIO accesses reach the device at their real width (a dword write is one write)', async () => {
+    // Flat 32-bit: mov dword [0xd0010], 0x12345678 / mov ax, [0xd0020] / mov byte [0xd0030], 0x9a / hlt
+    const { machine } = await bareMachine({ protectedMode: true });
+    const accesses: string[] = [];
+    machine.memory.addMmio('device', 0xd0000, 0x1000, {
+      read: (offset, size) => {
+        accesses.push(`r${size}@${offset.toString(16)}`);
+        return 0xbeef;
+      },
+      write: (offset, size, value) =>
+        void accesses.push(`w${size}@${offset.toString(16)}=${value.toString(16)}`),
+    });
+    machine.memory.load(
+      0x7c00,
+      bytes('c7 05 10 00 0d 00 78 56 34 12 66 a1 20 00 0d 00 c6 05 30 00 0d 00 9a f4'),
+    );
+    await machine.run({ timeoutMs: 100 });
+    expect(accesses).toEqual(['w4@10=12345678', 'r2@20', 'w1@30=9a']);
+    expect(machine.vcpus[0].state.gprLow[0] & 0xffff).toBe(0xbeef);
+  });
+
   test('with the A20 gate off, physical address bit 20 is forced to zero', async () => {
     // mov ax, 0xffff / mov ds, ax / mov al, [0x20] (linear 0x100010) / out 0xe9, al / cli / hlt
     const program = bytes('b8 ff ff 8e d8 a0 20 00 e6 e9 fa f4');
@@ -215,7 +276,58 @@ describe('memory', () => {
   });
 });
 
+describe('self-modifying code across vCPUs', () => {
+  test("a store by one vCPU drops another vCPU's translation of that page", async () => {
+    const machine = await Machine.create({
+      arch: x86Arch,
+      accelerator: tcg,
+      cpuCount: 2,
+      onShutdown: 'stop',
+    });
+    machine.memory.addRam('ram', 0, 0x80000);
+    const out: number[] = [];
+    machine.ports.register('debugcon', 0xe9, 1, { write: (_p, _s, v) => void out.push(v) });
+    machine.memory.load(0x8000, bytes('b0 41 e6 e9 c3')); // routine: mov al,'A'; out 0xe9,al; ret
+    machine.memory.load(0x9000, bytes('e8 fd ef fa f4')); // vCPU 1: call 0x8000; cli; hlt
+    machine.memory.load(0x7c00, bytes('c6 06 01 80 42 fa f4')); // vCPU 0: mov byte [0x8001],'B'; cli; hlt
+    const [v0, v1] = machine.vcpus;
+    for (const [v, ip] of [
+      [v0, 0x7c00],
+      [v1, 0x9000],
+    ] as const) {
+      v.state.cs = makeSegment({ selector: 0, base: 0, type: 0xb });
+      v.state.eip = ip;
+      v.state.mpState = 0;
+    }
+    machine.start();
+    const forever = { deadlineNs: Number.POSITIVE_INFINITY };
+    await v1.run(forever); // translates and runs the routine: 'A'
+    await v0.run(forever); // patches the routine through its own TLB
+    v1.state.eip = 0x9000;
+    v1.state.mpState = 0;
+    await v1.run(forever);
+    expect(String.fromCharCode(...out)).toBe('AB');
+  });
+});
+
 describe('bad input', () => {
+  test('a device that throws during guest execution ends the run with an error naming where', async () => {
+    // mov al, [0xd0000]: real mode, DS = 0xd000 would be needed; use a 32-bit flat read instead.
+    const { machine } = await bareMachine({ protectedMode: true });
+    machine.memory.addMmio('broken-device', 0xd0000, 0x1000, {
+      read: () => {
+        throw new Error('device exploded');
+      },
+      write: () => {},
+    });
+    machine.memory.load(0x7c00, bytes('a1 00 00 0d 00')); // mov eax, [0xd0000]
+    const stop = await machine.run({ timeoutMs: 100 });
+    expect(stop.reason).toBe('error');
+    if (stop.reason !== 'error') return;
+    expect(stop.message).toMatch(/^execution failed at CS:EIP 0008:00007c00: Error: device exploded/);
+    expect(stop.dump).toMatch(/RIP=0000000000007c00/);
+  });
+
   test('random bytes as guest code never crash or hang the host: only guest events', async () => {
     const rng = new Rng(0xbadc0de);
     const reasons = new Map<string, number>();

@@ -1,7 +1,14 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Accelerator, ProbeResult } from '@tsvm/core';
+import {
+  explainMissingAccelerator,
+  isAccelerator,
+  isAcceleratorClass,
+  probeResultProblem,
+} from './accelerator-shape.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 /** Accelerators tsvm knows by name, and the package each lives in (imported only when needed). */
@@ -17,24 +24,6 @@ export interface AcceleratorChoice {
   readonly name: string;
   readonly accelerator?: Accelerator;
   readonly probe: ProbeResult;
-}
-
-function isAccelerator(v: unknown): v is Accelerator {
-  const a = v as Partial<Accelerator> | null;
-  return (
-    typeof a === 'object' &&
-    a !== null &&
-    typeof a.name === 'string' &&
-    typeof a.probe === 'function' &&
-    typeof a.createVm === 'function'
-  );
-}
-
-function isAcceleratorClass(v: unknown): v is new () => Accelerator {
-  const proto = (v as { prototype?: Partial<Accelerator> } | null)?.prototype;
-  return (
-    typeof v === 'function' && typeof proto?.probe === 'function' && typeof proto.createVm === 'function'
-  );
 }
 
 /**
@@ -63,10 +52,32 @@ export async function acceleratorFromModule(
   return found.find((a) => a.name === preferred) ?? found[0];
 }
 
+/**
+ * A path to a package folder means its entry point, as `import` of the package would find it
+ * (the `exports` map's '.' entry, else `main`, else index.js).
+ */
+function entryOfPath(path: string): string {
+  const full = resolve(path);
+  if (!existsSync(full) || !statSync(full).isDirectory()) return full;
+  const manifestPath = join(full, 'package.json');
+  if (!existsSync(manifestPath)) return join(full, 'index.js');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    exports?: unknown;
+    main?: string;
+  };
+  const root = (manifest.exports as Record<string, unknown> | undefined)?.['.'] ?? manifest.exports;
+  const target =
+    typeof root === 'string'
+      ? root
+      : ((root as Record<string, unknown> | undefined)?.import ??
+        (root as Record<string, unknown> | undefined)?.default);
+  return join(full, typeof target === 'string' ? target : (manifest.main ?? 'index.js'));
+}
+
 /** Import `specifier` the way a user means it: a path (relative to the working directory) or a package. */
 async function importModule(specifier: string): Promise<Record<string, unknown>> {
   const looksLikePath = specifier.startsWith('.') || isAbsolute(specifier) || /\.(c|m)?js$/.test(specifier);
-  if (looksLikePath) return import(pathToFileURL(resolve(specifier)).href);
+  if (looksLikePath) return import(pathToFileURL(entryOfPath(specifier)).href);
   try {
     return await import(specifier);
   } catch (e) {
@@ -104,14 +115,14 @@ export async function loadAccelerator(nameOrModule: string): Promise<Accelerator
   if (!accelerator) {
     return {
       name: nameOrModule,
-      probe: {
-        available: false,
-        reason: `${specifier} exports no accelerator (an object with name, probe() and createVm())`,
-      },
+      probe: { available: false, reason: explainMissingAccelerator(specifier, namespace) },
     };
   }
   try {
-    return { name: accelerator.name, accelerator, probe: await accelerator.probe() };
+    const probe: unknown = await accelerator.probe();
+    const problem = probeResultProblem(probe);
+    if (problem) return { name: accelerator.name, accelerator, probe: { available: false, reason: problem } };
+    return { name: accelerator.name, accelerator, probe: probe as ProbeResult };
   } catch (e) {
     return {
       name: accelerator.name,

@@ -165,10 +165,7 @@ describe.each(ACCELS)('guests on %s', (accel) => {
     expect(r.status).toBe(33);
   });
 
-  // The local APIC is a board device reached through MMIO. The TCG executor (as of this
-  // writing) splits 32-bit MMIO writes into four byte writes, so APIC registers only get their
-  // low byte and the timer never starts. That exact symptom is reported as a known failure
-  // (printed, not hidden); any other deviation fails the test, and a fixed executor passes it.
+  // The local APIC is a board device reached through MMIO: 32-bit register writes must reach it whole.
   it.skipIf(skip)(
     'local APIC: base MSR, ID/version, one-shot timer into IRR, INIT/SIPI accepted, self IPI',
     async () => {
@@ -179,12 +176,6 @@ describe.each(ACCELS)('guests on %s', (accel) => {
         '  APIC ID 0, version 0x00000014',
         '',
       ];
-      if (r.status === 124 && r.stdout === header.join('\n')) {
-        console.warn(
-          `[known failure] ${accel}: APIC timer never started (32-bit MMIO writes arrive as byte writes)`,
-        );
-        return;
-      }
       expect(r.stdout).toBe(
         [
           ...header.slice(0, 3),

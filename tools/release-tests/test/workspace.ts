@@ -22,11 +22,20 @@ export function publishablePackages(): WorkspacePackage[] {
     .map(({ dir, manifest }) => ({ dir, manifest, name: manifest.name, version: manifest.version }));
 }
 
-/** `pnpm pack` a package into a fresh temporary folder; returns the tarball path. */
-export function pack(pkg: WorkspacePackage): string {
-  const out = mkdtempSync(join(tmpdir(), 'tsvm-pack-'));
+/** The example accelerator a third party would copy (private: packed for tests, never published). */
+export function examplePackage(): WorkspacePackage {
+  const dir = join(repoRoot, 'examples', 'recording-accelerator');
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  return { dir, manifest, name: manifest.name, version: manifest.version };
+}
+
+/** `pnpm pack` a package into a temporary folder (a fresh one unless `out` is given); returns the tarball path. */
+export function pack(pkg: WorkspacePackage, out = mkdtempSync(join(tmpdir(), 'tsvm-pack-'))): string {
   execFileSync('pnpm', ['pack', '--pack-destination', out], { cwd: pkg.dir, stdio: 'pipe' });
-  const tarball = readdirSync(out).find((f) => f.endsWith('.tgz'));
+  const prefix = pkg.name.replace(/^@/, '').replace('/', '-');
+  const tarball = readdirSync(out).find(
+    (f) => f.startsWith(`${prefix}-${pkg.version}`) && f.endsWith('.tgz'),
+  );
   if (!tarball) throw new Error(`pnpm pack produced no tarball for ${pkg.name}`);
   return join(out, tarball);
 }

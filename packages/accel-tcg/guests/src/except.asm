@@ -11,6 +11,7 @@
         dq 0x0040970000001000       ; 0x38 data, expand-down, limit 0x1000, B=1
         dq 0x00cf99000000ffff       ; 0x40 code, execute-only
         dq 0x00cf91000000ffff       ; 0x48 data, read-only
+        dq 0x00cf1b000000ffff       ; 0x50 code32, not present
 %endmacro
 
 ; FAULT_BEGIN ... FAULT_END: the instructions between may fault; either way execution
@@ -95,6 +96,24 @@ test_main:
         FAULT_END
         FAULT_BEGIN                          ; #GP(0x202): beyond the IDT limit
         int 0x40
+        FAULT_END
+        FAULT_BEGIN                 ; #SS(0x30): stack segment not present
+        mov ax, 0x30
+        mov ss, ax
+        FAULT_END
+        FAULT_BEGIN                 ; #GP(0x10): SS selector RPL 3 at CPL 0
+        mov ax, 0x13
+        mov ss, ax
+        FAULT_END
+        FAULT_BEGIN                 ; #GP(0x48): read-only data as SS
+        mov ax, 0x48
+        mov ss, ax
+        FAULT_END
+        FAULT_BEGIN                 ; #NP(0x50): far call to a not-present code segment
+        call 0x50:0
+        FAULT_END
+        FAULT_BEGIN                 ; #GP(0x10): far jump to a data segment
+        jmp 0x10:0
         FAULT_END
         ; double fault: #DE's gate not present
         and byte [IDT_BASE + 0 * 8 + 5], 0x7f

@@ -1,6 +1,6 @@
 ; String instructions: MOVS, STOS, LODS, CMPS, SCAS at 8/16/32 bits, forward and backward, with
 ; REP/REPE/REPNE, segment overrides and 16-bit addressing (a32 off); plus LOOP/LOOPE/LOOPNE/JECXZ,
-; ENTER/LEAVE, PUSHA/POPA, XLAT and BOUND (#BR).
+; ENTER/LEAVE, PUSHA/POPA, XLAT, BOUND (#BR), and REP OUTSB / INSB through the port bus.
 %include "lib/rom.inc"
 
 SRC     equ SCRATCH + 0x1000
@@ -172,7 +172,21 @@ test_main:
         bound eax, [SCRATCH]
 .afterbound:
         DUMP
+        ; OUTS/INS through the port bus: REP OUTSB prints, INSB reads the debug console's
+        ; readback value (0xE9)
+        mov esi, outs_msg
+        mov ecx, outs_len
+        mov dx, DEBUGCON
+        rep outsb
+        mov edi, SCRATCH + 0x300
+        mov dword [edi], 0
+        insb
+        mov eax, [SCRATCH + 0x300]
+        DUMP
         mov al, 0
         ret
+
+outs_msg: db "written by rep outsb", 10
+outs_len equ $ - outs_msg
 
 %include "lib/rom-end.inc"

@@ -3,9 +3,12 @@ import * as bcd from '../ops/bcd.js';
 import * as bits from '../ops/bits.js';
 import * as ctl from '../ops/control.js';
 import * as data from '../ops/data.js';
+import * as dt from '../ops/descriptor-tables.js';
+import * as ident from '../ops/identification.js';
 import * as io from '../ops/io.js';
 import * as misc from '../ops/misc.js';
 import * as md from '../ops/muldiv.js';
+import * as seg from '../ops/segment-regs.js';
 import * as sh from '../ops/shift.js';
 import * as str from '../ops/string.js';
 import * as sys from '../ops/system.js';
@@ -84,13 +87,13 @@ for (let k = 0; k < 8; k++) {
   ONE_BYTE[b + 4] = op(ALU_NAMES[k], alu.opAluAccImm, { imm: 'z', byte: true });
   ONE_BYTE[b + 5] = op(ALU_NAMES[k], alu.opAluAccImm, { imm: 'z' });
 }
-ONE_BYTE[0x06] = op('push es', sys.opPushSeg);
-ONE_BYTE[0x07] = op('pop es', sys.opPopSeg, { ends: true });
-ONE_BYTE[0x0e] = op('push cs', sys.opPushSeg);
-ONE_BYTE[0x16] = op('push ss', sys.opPushSeg);
-ONE_BYTE[0x17] = op('pop ss', sys.opPopSeg, { ends: true });
-ONE_BYTE[0x1e] = op('push ds', sys.opPushSeg);
-ONE_BYTE[0x1f] = op('pop ds', sys.opPopSeg, { ends: true });
+ONE_BYTE[0x06] = op('push es', seg.opPushSeg);
+ONE_BYTE[0x07] = op('pop es', seg.opPopSeg, { ends: true });
+ONE_BYTE[0x0e] = op('push cs', seg.opPushSeg);
+ONE_BYTE[0x16] = op('push ss', seg.opPushSeg);
+ONE_BYTE[0x17] = op('pop ss', seg.opPopSeg, { ends: true });
+ONE_BYTE[0x1e] = op('push ds', seg.opPushSeg);
+ONE_BYTE[0x1f] = op('pop ds', seg.opPopSeg, { ends: true });
 ONE_BYTE[0x27] = op('daa', bcd.opDaa);
 ONE_BYTE[0x2f] = op('das', bcd.opDas);
 ONE_BYTE[0x37] = op('aaa', bcd.opAaa);
@@ -110,7 +113,7 @@ for (let k = 0; k < 8; k++) {
 ONE_BYTE[0x60] = op('pusha', data.opPusha);
 ONE_BYTE[0x61] = op('popa', data.opPopa);
 ONE_BYTE[0x62] = op('bound', ctl.opBound, { ...M, ends: true });
-ONE_BYTE[0x63] = op('arpl', sys.opArpl, M);
+ONE_BYTE[0x63] = op('arpl', dt.opArpl, M);
 ONE_BYTE[0x68] = op('push', data.opPushImm, { imm: 'v' });
 ONE_BYTE[0x69] = op('imul', md.opImul3, { ...M, imm: 'v' });
 ONE_BYTE[0x6a] = op('push', data.opPushImm, { imm: 'sb' });
@@ -133,9 +136,9 @@ ONE_BYTE[0x88] = op('mov', data.opMovRmReg, { ...M, byte: true });
 ONE_BYTE[0x89] = op('mov', data.opMovRmReg, M);
 ONE_BYTE[0x8a] = op('mov', data.opMovRegRm, { ...M, byte: true });
 ONE_BYTE[0x8b] = op('mov', data.opMovRegRm, M);
-ONE_BYTE[0x8c] = op('mov sreg', sys.opMovFromSeg, M);
+ONE_BYTE[0x8c] = op('mov sreg', seg.opMovFromSeg, M);
 ONE_BYTE[0x8d] = op('lea', data.opLea, M);
-ONE_BYTE[0x8e] = op('mov sreg', sys.opMovToSeg, { ...M, ends: true });
+ONE_BYTE[0x8e] = op('mov sreg', seg.opMovToSeg, { ...M, ends: true });
 ONE_BYTE[0x8f] = op('pop', data.opPopRm, M);
 ONE_BYTE[0x98] = op('cbw', data.opCbw);
 ONE_BYTE[0x99] = op('cwd', data.opCwd);
@@ -172,8 +175,8 @@ ONE_BYTE[0xd2] = op('grp2', sh.opShiftCl, { ...M, byte: true, group: grp2(sh.opS
 ONE_BYTE[0xd3] = op('grp2', sh.opShiftCl, { ...M, group: grp2(sh.opShiftCl, false) });
 ONE_BYTE[0xc2] = op('ret', ctl.opRet, { imm: 'w', ends: true });
 ONE_BYTE[0xc3] = op('ret', ctl.opRet, { ends: true });
-ONE_BYTE[0xc4] = op('les', sys.opLoadFarPointer, M);
-ONE_BYTE[0xc5] = op('lds', sys.opLoadFarPointer, M);
+ONE_BYTE[0xc4] = op('les', seg.opLoadFarPointer, M);
+ONE_BYTE[0xc5] = op('lds', seg.opLoadFarPointer, M);
 const movImm = (byte: boolean) =>
   [op('mov', data.opMovRmImm, { byte, imm: 'z' }), ...new Array(7).fill(UD)] as OpSpec[];
 ONE_BYTE[0xc6] = op('mov', data.opMovRmImm, { ...M, byte: true, group: movImm(true) });
@@ -253,34 +256,34 @@ ONE_BYTE[0xff] = op('grp5', alu.opIncDecRm, {
 
 // ---- two-byte opcodes (0F xx) ---------------------------------------------------------------
 
-TWO_BYTE[0x00] = op('grp6', sys.opSldt, {
+TWO_BYTE[0x00] = op('grp6', dt.opSldt, {
   ...M,
   group: [
-    op('sldt', sys.opSldt),
-    op('str', sys.opStr),
-    op('lldt', sys.opLldt, { ends: true }),
-    op('ltr', sys.opLtr, { ends: true }),
-    op('verr', sys.opVerr),
-    op('verw', sys.opVerw),
+    op('sldt', dt.opSldt),
+    op('str', dt.opStr),
+    op('lldt', dt.opLldt, { ends: true }),
+    op('ltr', dt.opLtr, { ends: true }),
+    op('verr', dt.opVerr),
+    op('verw', dt.opVerw),
     UD,
     UD,
   ],
 });
-TWO_BYTE[0x01] = op('grp7', sys.opSgdt, {
+TWO_BYTE[0x01] = op('grp7', dt.opSgdt, {
   ...M,
   group: [
-    op('sgdt', sys.opSgdt, { memOnly: true }),
-    op('sidt', sys.opSidt, { memOnly: true }),
-    op('lgdt', sys.opLgdt, { memOnly: true, ends: true }),
-    op('lidt', sys.opLidt, { memOnly: true, ends: true }),
+    op('sgdt', dt.opSgdt, { memOnly: true }),
+    op('sidt', dt.opSidt, { memOnly: true }),
+    op('lgdt', dt.opLgdt, { memOnly: true, ends: true }),
+    op('lidt', dt.opLidt, { memOnly: true, ends: true }),
     op('smsw', sys.opSmsw),
     UD,
     op('lmsw', sys.opLmsw, { ends: true }),
     op('invlpg', sys.opInvlpg, { memOnly: true, ends: true }),
   ],
 });
-TWO_BYTE[0x02] = op('lar', sys.opLar, M);
-TWO_BYTE[0x03] = op('lsl', sys.opLsl, M);
+TWO_BYTE[0x02] = op('lar', dt.opLar, M);
+TWO_BYTE[0x03] = op('lsl', dt.opLsl, M);
 TWO_BYTE[0x06] = op('clts', sys.opClts, { ends: true });
 TWO_BYTE[0x08] = op('invd', sys.opInvd);
 TWO_BYTE[0x09] = op('wbinvd', sys.opInvd);
@@ -293,34 +296,34 @@ TWO_BYTE[0x20] = cr('mov from cr', sys.opMovFromCr, false);
 TWO_BYTE[0x21] = cr('mov from dr', sys.opMovFromDr, false);
 TWO_BYTE[0x22] = cr('mov to cr', sys.opMovToCr, true);
 TWO_BYTE[0x23] = cr('mov to dr', sys.opMovToDr, true);
-TWO_BYTE[0x30] = op('wrmsr', sys.opWrmsr, { ends: true });
-TWO_BYTE[0x31] = op('rdtsc', sys.opRdtsc);
-TWO_BYTE[0x32] = op('rdmsr', sys.opRdmsr);
-TWO_BYTE[0x34] = op('sysenter', sys.opSysenter, { ends: true });
-TWO_BYTE[0x35] = op('sysexit', sys.opSysexit, { ends: true });
+TWO_BYTE[0x30] = op('wrmsr', ident.opWrmsr, { ends: true });
+TWO_BYTE[0x31] = op('rdtsc', ident.opRdtsc);
+TWO_BYTE[0x32] = op('rdmsr', ident.opRdmsr);
+TWO_BYTE[0x34] = op('sysenter', ident.opSysenter, { ends: true });
+TWO_BYTE[0x35] = op('sysexit', ident.opSysexit, { ends: true });
 for (let k = 0; k < 16; k++) {
   TWO_BYTE[0x40 + k] = op('cmov', data.opCmov, M);
   TWO_BYTE[0x80 + k] = op('jcc', ctl.opJcc, { imm: 'relv', ends: true });
   TWO_BYTE[0x90 + k] = op('setcc', data.opSetcc, { ...M, byte: true });
 }
-TWO_BYTE[0xa0] = op('push fs', sys.opPushSeg);
-TWO_BYTE[0xa1] = op('pop fs', sys.opPopSeg, { ends: true });
-TWO_BYTE[0xa2] = op('cpuid', sys.opCpuid);
+TWO_BYTE[0xa0] = op('push fs', seg.opPushSeg);
+TWO_BYTE[0xa1] = op('pop fs', seg.opPopSeg, { ends: true });
+TWO_BYTE[0xa2] = op('cpuid', ident.opCpuid);
 TWO_BYTE[0xa3] = op('bt', bits.opBtReg, M);
 TWO_BYTE[0xa4] = op('shld', sh.opShldImm, { ...M, imm: 'b' });
 TWO_BYTE[0xa5] = op('shld', sh.opShldCl, M);
-TWO_BYTE[0xa8] = op('push gs', sys.opPushSeg);
-TWO_BYTE[0xa9] = op('pop gs', sys.opPopSeg, { ends: true });
+TWO_BYTE[0xa8] = op('push gs', seg.opPushSeg);
+TWO_BYTE[0xa9] = op('pop gs', seg.opPopSeg, { ends: true });
 TWO_BYTE[0xab] = op('bts', bits.opBtReg, { ...M, lock: true });
 TWO_BYTE[0xac] = op('shrd', sh.opShrdImm, { ...M, imm: 'b' });
 TWO_BYTE[0xad] = op('shrd', sh.opShrdCl, M);
 TWO_BYTE[0xaf] = op('imul', md.opImul2, M);
 TWO_BYTE[0xb0] = op('cmpxchg', bits.opCmpxchg, { ...M, byte: true, lock: true });
 TWO_BYTE[0xb1] = op('cmpxchg', bits.opCmpxchg, { ...M, lock: true });
-TWO_BYTE[0xb2] = op('lss', sys.opLoadFarPointer, { ...M, ends: true });
+TWO_BYTE[0xb2] = op('lss', seg.opLoadFarPointer, { ...M, ends: true });
 TWO_BYTE[0xb3] = op('btr', bits.opBtReg, { ...M, lock: true });
-TWO_BYTE[0xb4] = op('lfs', sys.opLoadFarPointer, M);
-TWO_BYTE[0xb5] = op('lgs', sys.opLoadFarPointer, M);
+TWO_BYTE[0xb4] = op('lfs', seg.opLoadFarPointer, M);
+TWO_BYTE[0xb5] = op('lgs', seg.opLoadFarPointer, M);
 TWO_BYTE[0xb6] = op('movzx', data.opMovzx8, M);
 TWO_BYTE[0xb7] = op('movzx', data.opMovzx16, M);
 TWO_BYTE[0xba] = op('grp8', bits.opBtImm, {

@@ -1,10 +1,14 @@
 import { decode } from '../decode/decoder.js';
 import type { Insn } from '../decode/insn.js';
+import type { CodePages } from '../mmu/code-pages.js';
 import { type Cpu, Seg } from './cpu.js';
 import { CpuFault, Vec } from './fault.js';
 
 /** Jump cache: the last block entered at each (hashed) linear address, as QEMU's tb_jmp_cache. */
 const JC_SIZE = 4096;
+
+/** Translations kept at most; beyond this the cache starts over (guests that generate code forever). */
+const MAX_BLOCKS = 1 << 17;
 
 /** Longest block; long straight-line runs are split so deadlines and interrupts stay timely. */
 const MAX_BLOCK_INSNS = 64;
@@ -38,19 +42,21 @@ export class BlockCache {
   private readonly jump: (Block | undefined)[] = new Array(JC_SIZE).fill(undefined);
   translated = 0;
 
-  constructor(private readonly cpu: () => Cpu) {}
+  constructor(
+    private readonly cpu: () => Cpu,
+    private readonly code: CodePages,
+  ) {}
 
   clear(): void {
     this.jump.fill(undefined);
     this.blocks.clear();
-    for (const page of this.byPage.keys()) this.cpu().mmu.codePages[page] = 0;
     this.byPage.clear();
+    this.code.clear();
   }
 
-  /** A write hit a code page: forget its blocks. */
+  /** A write hit a code page (by any vCPU): forget its blocks. */
   invalidatePage(page: number): void {
     const list = this.byPage.get(page);
-    this.cpu().mmu.codePages[page] = 0;
     if (!list) return;
     this.byPage.delete(page);
     for (const b of list) {
@@ -67,7 +73,7 @@ export class BlockCache {
    */
   lookup(c: Cpu): Block {
     const eip = c.eip;
-    if (eip > c.segs[Seg.CS].limit >>> 0) throw new CpuFault(Vec.GP, 0);
+    if (eip > c.csLimit) throw new CpuFault(Vec.GP, 0);
     const lin = (c.sbase[Seg.CS] + eip) >>> 0;
     const slot = (lin ^ (lin >>> 12)) & (JC_SIZE - 1);
     const user = c.cpl === 3;
@@ -99,7 +105,7 @@ export class BlockCache {
   /** Decode a single instruction at CS:EIP without caching it (single-step, breakpoints). */
   single(c: Cpu): Block {
     const eip = c.eip;
-    if (eip > c.segs[Seg.CS].limit >>> 0) throw new CpuFault(Vec.GP, 0);
+    if (eip > c.csLimit) throw new CpuFault(Vec.GP, 0);
     const lin = (c.sbase[Seg.CS] + eip) | 0;
     const phys = c.mmu.translateFetch(lin);
     return this.translate(c, lin, phys, -1, 1, false);
@@ -107,7 +113,7 @@ export class BlockCache {
 
   private translate(c: Cpu, lin: number, phys: number, key: number, max: number, cache: boolean): Block {
     const insns: Insn[] = [];
-    const limit = c.segs[Seg.CS].limit >>> 0;
+    const limit = c.csLimit;
     const code32 = c.code32;
     const pageEnd = 0x1000 - (lin & 0xfff);
     let off = 0;
@@ -141,6 +147,13 @@ export class BlockCache {
       if (insn.ends || crosses || off >= pageEnd) break;
     }
     this.translated++;
+    if (this.blocks.size >= MAX_BLOCKS) {
+      // Bounded memory: drop every translation of this vCPU. Code-page flags stay set (other
+      // vCPUs may rely on them; a spare invalidation later is harmless).
+      this.jump.fill(undefined);
+      this.blocks.clear();
+      this.byPage.clear();
+    }
     const page = Math.floor(phys / 4096);
     const block = new Block(insns, key, page);
     // Code from MMIO or unassigned addresses is decoded afresh every time: a device may change it.
@@ -152,7 +165,7 @@ export class BlockCache {
       this.byPage.set(page, list);
     }
     list.push(block);
-    c.mmu.protectCode(page);
+    this.code.protect(page);
     return block;
   }
 }

@@ -1,5 +1,6 @@
 import type { SegmentRegister, X86CpuState } from '@tsvm/arch-x86';
 import type { GuestMemory, IoPortBus } from '@tsvm/core';
+import type { CodePages } from '../mmu/code-pages.js';
 import { Mmu } from '../mmu/mmu.js';
 import { fault, Vec } from './fault.js';
 import { type FlagState, LazyOp, materialize, VM } from './flags.js';
@@ -55,6 +56,8 @@ export class Cpu implements FlagState {
   v86 = false;
   code32 = false;
   ss32 = false;
+  /** CS limit (unsigned), cached for branch-target and fetch checks. */
+  csLimit = 0xffff;
 
   halted = false;
   /** Interrupts are inhibited for one instruction (after STI, MOV SS, POP SS). */
@@ -79,10 +82,10 @@ export class Cpu implements FlagState {
     readonly state: X86CpuState,
     readonly memory: GuestMemory,
     readonly ports: IoPortBus,
-    onCodeWrite: (physPage: number) => void,
+    code: CodePages,
   ) {
     this.r = state.gprLow;
-    this.mmu = new Mmu(state, memory, onCodeWrite);
+    this.mmu = new Mmu(state, memory, code);
   }
 
   /** After port I/O or MMIO: pick up A20 gate changes and return soon if the machine asks. */
@@ -156,7 +159,10 @@ export class Cpu implements FlagState {
     this.rhi[i] = readable ? hi : 0;
     this.wlo[i] = writable ? lo : 1;
     this.whi[i] = writable ? hi : 0;
-    if (i === Seg.CS) this.code32 = sg.db && this.pe && !this.v86;
+    if (i === Seg.CS) {
+      this.code32 = sg.db && this.pe && !this.v86;
+      this.csLimit = sg.limit >>> 0;
+    }
     if (i === Seg.SS) this.ss32 = sg.db && this.pe && !this.v86;
     if (i === Seg.CS && !this.pe) this.code32 = sg.db;
     if (i === Seg.SS && !this.pe) this.ss32 = sg.db;
@@ -286,12 +292,24 @@ export class Cpu implements FlagState {
   }
 
   push(v: number, size: number): void {
+    if (size === 4 && this.ss32) {
+      const sp = (this.r[4] - 4) >>> 0;
+      this.write32(Seg.SS, sp, v);
+      this.r[4] = sp;
+      return;
+    }
     const off = this.stackOff(-size);
     this.write(Seg.SS, off, size, v);
     this.setSp(off);
   }
 
   pop(size: number): number {
+    if (size === 4 && this.ss32) {
+      const sp = this.r[4] >>> 0;
+      const v = this.read32(Seg.SS, sp);
+      this.r[4] = sp + 4;
+      return v;
+    }
     const v = this.read(Seg.SS, this.stackOff(0), size);
     this.setSp(this.stackOff(size));
     return v;

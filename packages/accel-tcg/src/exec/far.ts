@@ -63,7 +63,7 @@ export function farJump(c: Cpu, sel: number, eip: number, o32: boolean): void {
     setCs(c, gate.sel, cd, c.cpl, gate.offset);
     return;
   }
-  if (type === 5 || type === 9) {
+  if (type === 5 || type === 9 || type === 1) {
     taskJump(c, sel, d, 'jmp');
     return;
   }
@@ -123,7 +123,7 @@ export function farCall(c: Cpu, sel: number, eip: number, o32: boolean): void {
   }
   const type = descType(d);
   if (d.hi & 0x1000) fault(Vec.GP, sel & 0xfffc);
-  if (type === 5 || type === 9) {
+  if (type === 5 || type === 9 || type === 1) {
     taskJump(c, sel, d, 'call');
     return;
   }

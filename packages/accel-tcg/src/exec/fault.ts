@@ -55,3 +55,8 @@ export const ud = (): never => fault(Vec.UD);
 export class TripleFault {
   constructor(readonly reason: string) {}
 }
+
+/** The executor met something it does not model; surfaces as an `error` exit, never a wrong result. */
+export class NotImplemented extends Error {
+  override readonly name = 'NotImplemented';
+}

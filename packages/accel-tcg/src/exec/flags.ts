@@ -57,7 +57,6 @@ for (let i = 0; i < 256; i++) {
 export const parity = (v: number): number => PARITY[v & 0xff];
 
 export const signBit = (size: number): number => (size === 1 ? 0x80 : size === 2 ? 0x8000 : 0x80000000);
-export const sizeMask = (size: number): number => (size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff);
 
 export function lazyCarry(f: FlagState): number {
   switch (f.lop) {

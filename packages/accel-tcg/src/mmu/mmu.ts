@@ -1,5 +1,6 @@
 import type { X86CpuState } from '@tsvm/arch-x86';
 import type { GuestMemory } from '@tsvm/core';
+import { CODE_PAGE_COUNT, type CodePages } from './code-pages.js';
 import { type PhysicalAccess, type Translation, walk } from './page-walk.js';
 
 const TLB_BITS = 12;
@@ -7,11 +8,6 @@ const TLB_SIZE = 1 << TLB_BITS;
 const TLB_MASK = TLB_SIZE - 1;
 const CR0_PG = 0x80000000 | 0;
 const CR0_WP = 1 << 16;
-/** Physical pages tracked for self-modifying code: the 32-bit physical space. */
-const CODE_PAGE_COUNT = 1 << 20;
-
-/** Called when guest code writes a physical page that holds translated code. */
-export type CodeWriteListener = (physPage: number) => void;
 
 /**
  * Linear → physical translation with a direct-mapped software TLB, and every guest memory access.
@@ -36,8 +32,8 @@ export class Mmu implements PhysicalAccess {
   private readonly physPage = new Int32Array(TLB_SIZE).fill(-1);
   /** Any TLB entry came from a large page: INVLPG must flush everything. */
   private largePages = false;
-  /** Physical page → holds translated code. */
-  readonly codePages = new Uint8Array(CODE_PAGE_COUNT);
+  /** Physical page → holds translated code (shared by the VM's vCPUs). */
+  private readonly codeFlags: Uint8Array;
   /** Bumped whenever translations may have changed (flush, INVLPG): caches keyed by linear address check it. */
   generation = 0;
   /** Set when an MMIO access happened (the run loop then checks for exit requests). */
@@ -47,8 +43,10 @@ export class Mmu implements PhysicalAccess {
   constructor(
     private readonly state: X86CpuState,
     private readonly memory: GuestMemory,
-    private readonly onCodeWrite: CodeWriteListener,
-  ) {}
+    private readonly code: CodePages,
+  ) {
+    this.codeFlags = code.flags;
+  }
 
   setUser(user: boolean): void {
     this.user = user;
@@ -78,10 +76,8 @@ export class Mmu implements PhysicalAccess {
     }
   }
 
-  /** A page now holds translated code: take away fast writes to it. */
-  protectCode(physPage: number): void {
-    if (physPage >= CODE_PAGE_COUNT || this.codePages[physPage]) return;
-    this.codePages[physPage] = 1;
+  /** A page now holds translated code (this or another vCPU's): take away fast writes to it. */
+  dropFastWrites(physPage: number): void {
     for (let i = 0; i < TLB_SIZE; i++) {
       if (this.physPage[i] === physPage) this.supW[i] = this.usrW[i] = -1;
     }
@@ -102,11 +98,13 @@ export class Mmu implements PhysicalAccess {
   }
 
   writePhys8(phys: number, value: number): void {
-    const page = Math.floor(phys / 4096);
-    if (page < CODE_PAGE_COUNT && this.codePages[page]) this.onCodeWrite(page);
     const r = this.memory.find(phys);
+    // A store to ROM changes nothing, so the code translated from it stays valid.
+    if (r?.readonly) return;
+    const page = Math.floor(phys / 4096);
+    if (page < CODE_PAGE_COUNT && this.codeFlags[page]) this.code.written(page);
     if (r?.bytes) {
-      if (!r.readonly) r.bytes[phys - r.base] = value;
+      r.bytes[phys - r.base] = value;
       return;
     }
     if (r?.mmio) this.ioHappened = true;
@@ -120,9 +118,10 @@ export class Mmu implements PhysicalAccess {
   }
 
   writePhys32(phys: number, value: number): void {
-    const page = Math.floor(phys / 4096);
-    if (page < CODE_PAGE_COUNT && this.codePages[page]) this.onCodeWrite(page);
     const r = this.memory.find(phys);
+    if (r?.readonly) return;
+    const page = Math.floor(phys / 4096);
+    if (page < CODE_PAGE_COUNT && this.codeFlags[page]) this.code.written(page);
     if (r?.mmio) this.ioHappened = true;
     this.memory.write(phys, 4, value >>> 0);
   }
@@ -153,7 +152,7 @@ export class Mmu implements PhysicalAccess {
     const i = vpn & TLB_MASK;
     const page = physBase / 4096;
     const wp = (this.state.cr0 & CR0_WP) !== 0;
-    const canWrite = !r.readonly && tr.dirty && !(page < CODE_PAGE_COUNT && this.codePages[page]);
+    const canWrite = !r.readonly && tr.dirty && !(page < CODE_PAGE_COUNT && this.codeFlags[page]);
     this.mem[i] = r.bytes;
     this.off[i] = physBase - r.base;
     this.physPage[i] = page < CODE_PAGE_COUNT ? page : -1;
@@ -269,6 +268,13 @@ export class Mmu implements PhysicalAccess {
     const o = lin & 0xfff;
     if (o + size <= 0x1000) {
       const phys = this.translate(lin, true, user);
+      const r = this.memory.find(phys);
+      if (r?.mmio) {
+        // Devices see the access at its real width (an APIC register write is one dword write).
+        this.ioHappened = true;
+        this.memory.write(phys, size as 1 | 2 | 4, size === 4 ? v >>> 0 : v & (size === 2 ? 0xffff : 0xff));
+        return;
+      }
       for (let k = 0; k < size; k++) this.writePhys8(phys + k, (v >>> (8 * k)) & 0xff);
       return;
     }
@@ -288,11 +294,6 @@ export class Mmu implements PhysicalAccess {
 
   writeSys(lin: number, size: number, v: number): void {
     this.writeSlow(lin | 0, size, v, false);
-  }
-
-  /** Fetch one code byte (instruction fetch uses read permission at the current CPL). */
-  fetch8(lin: number): number {
-    return this.read8(lin);
   }
 
   /**

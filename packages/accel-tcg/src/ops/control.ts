@@ -1,5 +1,5 @@
 import type { Insn } from '../decode/insn.js';
-import { type Cpu, Seg } from '../exec/cpu.js';
+import type { Cpu } from '../exec/cpu.js';
 import { farCall, farJump, farReturn, interruptReturn } from '../exec/far.js';
 import { CpuFault, fault, ud, Vec } from '../exec/fault.js';
 import { condition, materialize, OF } from '../exec/flags.js';
@@ -8,7 +8,7 @@ import { ea, readRm, sext } from './operands.js';
 
 /** Near transfer to `target` (already truncated to the operand size); #GP(0) beyond the CS limit. */
 export function jumpNear(c: Cpu, target: number): void {
-  if (target > c.segs[Seg.CS].limit >>> 0) fault(Vec.GP, 0);
+  if (target > c.csLimit) fault(Vec.GP, 0);
   c.eip = target;
 }
 
@@ -27,7 +27,7 @@ export function opJcc(c: Cpu, i: Insn): void {
 /** E8: CALL rel. */
 export function opCallRel(c: Cpu, i: Insn): void {
   const target = rel(c, i);
-  if (target > c.segs[Seg.CS].limit >>> 0) fault(Vec.GP, 0);
+  if (target > c.csLimit) fault(Vec.GP, 0);
   c.push(c.eip, i.size);
   c.eip = target;
 }
@@ -35,7 +35,7 @@ export function opCallRel(c: Cpu, i: Insn): void {
 /** FF /2: CALL r/m. */
 export function opCallRm(c: Cpu, i: Insn): void {
   const target = readRm(c, i);
-  if (target > c.segs[Seg.CS].limit >>> 0) fault(Vec.GP, 0);
+  if (target > c.csLimit) fault(Vec.GP, 0);
   c.push(c.eip, i.size);
   c.eip = target;
 }
@@ -48,7 +48,7 @@ export function opJmpRm(c: Cpu, i: Insn): void {
 /** C3 / C2: RET [imm16]. */
 export function opRet(c: Cpu, i: Insn): void {
   const target = c.peek(0, i.size);
-  if (target > c.segs[Seg.CS].limit >>> 0) fault(Vec.GP, 0);
+  if (target > c.csLimit) fault(Vec.GP, 0);
   c.setSp(c.sp + i.size + (i.opc === 0xc2 ? i.imm : 0));
   c.eip = target;
 }

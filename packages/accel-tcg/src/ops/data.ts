@@ -109,7 +109,6 @@ export function opSetcc(c: Cpu, i: Insn): void {
 export function opCmov(c: Cpu, i: Insn): void {
   const v = readRm(c, i);
   if (condition(c, i.opc & 0xf)) c.setReg(i.reg, i.size, v);
-  else if (i.size === 4) c.r[i.reg] = c.r[i.reg];
 }
 
 /** D7: XLAT — AL = [seg:eBX + AL]. */

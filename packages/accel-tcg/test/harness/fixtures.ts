@@ -11,6 +11,8 @@ export interface GuestFixture {
   expected: string;
   /** QEMU's process status: (v << 1) | 1 for a debug-exit write of v, 0 after a triple fault (-no-reboot). */
   status: number;
+  /** The expected transcript was checked against the SDM, not produced by QEMU. */
+  sdmReference: boolean;
 }
 
 export function listGuests(): string[] {
@@ -30,5 +32,6 @@ export function loadGuest(name: string): GuestFixture {
     rom,
     expected: readFileSync(txt, 'latin1'),
     status: Number(readFileSync(join(GUESTS_DIR, 'expected', `${name}.status`), 'utf8').trim()),
+    sdmReference: /^; REFERENCE: sdm/m.test(readFileSync(join(GUESTS_DIR, 'src', `${name}.asm`), 'utf8')),
   };
 }

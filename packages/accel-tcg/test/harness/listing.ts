@@ -17,11 +17,11 @@ export function locateTag(guest: string, romSize: number, tag: number): string |
     if (!m || m[1] !== want) continue;
     // Walk back to the invocation line in the guest's own source (not a macro/include line).
     for (let j = k; j >= 0; j--) {
-      if (lines[j].includes('<1>') || lines[j].includes('<2>')) continue;
+      if (/<\d+>/.test(lines[j])) continue;
       const src = /^\s*(\d+)\s/.exec(lines[j]);
       const context: string[] = [];
       for (let q = j - 1; q >= 0 && context.length < 4; q--) {
-        if (lines[q].includes('<1>')) continue;
+        if (/<\d+>/.test(lines[q])) continue;
         const text = lines[q].replace(/^\s*\d+\s+(?:[0-9A-F]{8}\s+\S+)?\s*/, '').trim();
         if (text && !text.startsWith(';')) context.unshift(`    ${text}`);
         if (/^\s*\d+\s+\S+\s+\S+\s+DUMP/.test(lines[q]) || /DUMP/.test(text)) break;

@@ -9,7 +9,7 @@ export function qemuAvailable(): boolean {
 }
 
 /** Run a ROM image under QEMU TCG as guests/make-fixtures.sh does; returns debugcon output and status. */
-export function runQemu(rom: Uint8Array, timeoutSec = 60): { text: string; status: number } {
+export function runQemu(rom: Uint8Array, timeoutSec = 20): { text: string; status: number } {
   const dir = mkdtempSync(join(tmpdir(), 'tsvm-qemu-'));
   try {
     const bios = join(dir, 'rom.bin');

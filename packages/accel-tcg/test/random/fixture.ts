@@ -6,8 +6,11 @@ import { buildRandomRom, type Sequence } from './generator.js';
 /** The committed randomized run: seed and sequence count, checked by random.test.ts. */
 export const RANDOM_SEED = 20261125;
 export const RANDOM_COUNT = 3000;
+/** The 16-bit code-segment run: fewer sequences (they must fit in one 64 KiB segment). */
+export const RANDOM16_COUNT = 250;
 
-export const fixturePath = (seed: number) => join(GUESTS_DIR, 'random', `expected-${seed}.txt`);
+export const fixturePath = (seed: number, code16 = false) =>
+  join(GUESTS_DIR, 'random', `expected-${code16 ? '16-' : ''}${seed}.txt`);
 
 export function fnv1a(text: string | Uint8Array): number {
   let h = 0x811c9dc5;
@@ -20,8 +23,12 @@ export function loadRunner(): Uint8Array {
   return new Uint8Array(readFileSync(join(GUESTS_DIR, 'random', 'runner.bin')));
 }
 
-export function randomRom(seed: number, count: number): { rom: Uint8Array; sequences: Sequence[] } {
-  return buildRandomRom(seed, count, loadRunner());
+export function randomRom(
+  seed: number,
+  count: number,
+  code16 = false,
+): { rom: Uint8Array; sequences: Sequence[] } {
+  return buildRandomRom(seed, count, loadRunner(), code16);
 }
 
 /** Dump lines of a transcript, grouped: result[seq][insn] = the line. */
@@ -70,8 +77,8 @@ export function formatFixture(seed: number, count: number, rom: Uint8Array, qemu
   return `${lines.join('\n')}\n`;
 }
 
-export function readFixture(seed: number): RandomFixture | undefined {
-  const path = fixturePath(seed);
+export function readFixture(seed: number, code16 = false): RandomFixture | undefined {
+  const path = fixturePath(seed, code16);
   if (!existsSync(path)) return undefined;
   const [head, ...rest] = readFileSync(path, 'utf8').trim().split('\n');
   const m = /seed (\d+) count (\d+) rom ([0-9a-f]+)/.exec(head);
