@@ -22,8 +22,8 @@ if (!tcg) console.info('accel-tcg suite skipped: packages/accel-tcg exports no `
  * only at that case (everything before it must match). Once it matches, delete the entry.
  */
 const KNOWN_DIVERGENCES: Record<string, RegExp> = {
-  // IRET with NT=1 whose back link names a data segment must raise #TS(0x10); the executor
-  // stops with "not implemented: task switch to a 16-bit TSS".
+  // IRET with NT=1 whose back link names a data segment must raise #TS(0x10) (SDM Vol. 3A
+  // table 7-1); the executor raises #GP(0x10).
   system: /^ts_iret_nt /,
   // Single-step after MOV SS must wait one more instruction (SDM: MOV SS inhibits debug traps
   // until the next instruction completes); the executor traps right after MOV SS. Further down
