@@ -5,6 +5,7 @@ import { compareGuestOutput } from '../src/differential/compare-lines.js';
 import { runDifferential } from '../src/differential/run-differential.js';
 import { cpuTestGuests } from '../src/guests/catalog.js';
 import { DEFAULT_RANDOM16_COUNT, runRandomDifferential } from '../src/random/run-random.js';
+import { qemuAvailability } from '../src/reference/qemu.js';
 
 /**
  * The suite against the TypeScript executor, when packages/accel-tcg provides one. Imported by
@@ -57,6 +58,20 @@ describe.runIf(tcg !== undefined)('accel-tcg against the QEMU/SDM references', (
     expect(r.ok, r.report).toBe(true);
     expect(r.count).toBeGreaterThanOrEqual(2000);
   });
+
+  it.runIf(qemuAvailability().available).each([32, 16] as const)(
+    'with QEMU: 300 sequences of %i-bit code match QEMU bit for bit, undefined flags included',
+    async (mode) => {
+      const r = await runRandomDifferential({
+        accelerator: tcg!,
+        seed: 0x51a7,
+        count: 300,
+        mode,
+        undefinedFlags: 'match-qemu',
+      });
+      expect(r.ok, r.report).toBe(true);
+    },
+  );
 
   it('the default real-mode randomized run (1200 sequences) finds no divergence', async () => {
     const r = await runRandomDifferential({ accelerator: tcg!, mode: 16 });
