@@ -135,7 +135,10 @@ export class TcgVcpu implements AcceleratorVcpu {
         // interrupt itself (INT n clears TF on the way into the handler).
         const tfBefore = c.flags & TF;
         const deliveriesBefore = c.deliveries;
-        if (singleStep) this.checkBreakpoints();
+        if (singleStep) {
+          this.checkBreakpoints();
+          c.ssShadow = false;
+        }
         cache.current = block;
         c.breakBlock = false;
         const insns = block.insns;
@@ -154,7 +157,10 @@ export class TcgVcpu implements AcceleratorVcpu {
         c.retired += k;
         if (singleStep) {
           if (rfBefore) c.flags &= ~RF;
-          if (tfBefore && c.deliveries === deliveriesBefore && !c.halted) {
+          // MOV SS / POP SS hold the single-step trap back until the next instruction completes.
+          const ssInhibit = c.ssShadow;
+          c.ssShadow = false;
+          if (tfBefore && c.deliveries === deliveriesBefore && !c.halted && !ssInhibit) {
             this.state.dr6 = (this.state.dr6 | 0x4000) >>> 0;
             raiseException(c, Vec.DB, -1);
           }

@@ -62,6 +62,8 @@ export class Cpu implements FlagState {
   halted = false;
   /** Interrupts are inhibited for one instruction (after STI, MOV SS, POP SS). */
   shadow = false;
+  /** The last instruction was MOV SS or POP SS: debug traps (single-step) wait one more instruction. */
+  ssShadow = false;
   /** Stop the current block after this instruction (SMC, I/O with a pending exit, mode change). */
   breakBlock = false;
   /** NMI handler running: further NMIs blocked until IRET. */

@@ -16,7 +16,7 @@ export function opMovFromSeg(c: Cpu, i: Insn): void {
 export function opMovToSeg(c: Cpu, i: Insn): void {
   if (i.reg > 5 || i.reg === Seg.CS) ud();
   loadSegment(c, i.reg, readRmSized(c, i, 2));
-  if (i.reg === Seg.SS) c.shadow = true;
+  if (i.reg === Seg.SS) c.shadow = c.ssShadow = true;
 }
 
 /** 06/0E/16/1E, 0F A0/A8: PUSH Sreg. */
@@ -31,7 +31,7 @@ export function opPopSeg(c: Cpu, i: Insn): void {
   const sel = c.peek(0, i.size) & 0xffff;
   loadSegment(c, idx, sel);
   c.setSp(c.sp + i.size);
-  if (idx === Seg.SS) c.shadow = true;
+  if (idx === Seg.SS) c.shadow = c.ssShadow = true;
 }
 
 /** C4/C5, 0F B2/B4/B5: LES, LDS, LSS, LFS, LGS. */

@@ -17,7 +17,7 @@ export interface PendingEvents {
     vector: number;
     /** Injected by INT n rather than by the interrupt controller. */
     soft: boolean;
-    /** Interrupt shadow after STI (bit 0) or MOV SS/POP SS (bit 1). */
+    /** Interrupt shadow, numbered as KVM does: 1 after MOV SS/POP SS, 2 after STI. */
     shadow: number;
   };
   nmi: {
