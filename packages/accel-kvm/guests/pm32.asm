@@ -1,22 +1,7 @@
 ; 32-bit protected-mode guest: enters PM, prints, writes ROM (must be dropped), talks to an
 ; MMIO window at 0xE0000000, reports what it read, exits 0x11.
 %include "common.inc"
-        bits 16
-        org 0x8000
-start:  cli
-        xor ax, ax
-        mov ds, ax
-        lgdt [gdt_ptr]
-        mov eax, cr0
-        or eax, 1
-        mov cr0, eax
-        jmp 0x08:pm
-        bits 32
-pm:     mov ax, 0x10
-        mov ds, ax
-        mov es, ax
-        mov ss, ax
-        mov esp, 0x7000
+%include "enter-protected-mode.inc"
         mov esi, msg
         mov ecx, msg_len
         mov dx, COM1
