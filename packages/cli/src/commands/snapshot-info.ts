@@ -53,7 +53,7 @@ export async function snapshotCommand(argv: readonly string[]): Promise<number> 
     return ExitCode.Ok;
   }
   const lines = [
-    `file:      ${file} (${formatSize(bytes.length)}, ${bytes.length} bytes, checksums OK)`,
+    `file:      ${file} (${describeFileSize(bytes.length)}, checksums OK)`,
     `format:    ${snapshot.formatVersion}`,
     `arch:      ${snapshot.arch}`,
     `saved by:  ${snapshot.savedBy}`,
@@ -65,4 +65,10 @@ export async function snapshotCommand(argv: readonly string[]): Promise<number> 
     lines.push(`  ${s.name.padEnd(width)}v${String(s.version).padEnd(4)}${s.data.length} bytes`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return ExitCode.Ok;
+}
+
+/** "27547 bytes", or "256 MiB, 268435456 bytes" when a round unit says it better. */
+function describeFileSize(length: number): string {
+  const size = formatSize(length);
+  return size.endsWith(' B') ? `${length} bytes` : `${size}, ${length} bytes`;
 }
