@@ -6,18 +6,12 @@ import { CpuFault, NotImplemented, TripleFault, Vec } from './exec/fault.js';
 import { IF, RF, TF } from './exec/flags.js';
 import { EventKind, raiseException } from './exec/interrupts.js';
 import { CodePages } from './mmu/code-pages.js';
-
-/** DR7 enables at least one breakpoint with R/W = 00 (instruction execution). */
-function hasInstructionBreakpoints(dr7: number): boolean {
-  if ((dr7 & 0xff) === 0) return false;
-  for (let n = 0; n < 4; n++) {
-    if ((dr7 >> (n * 2)) & 3 && ((dr7 >>> (16 + n * 4)) & 3) === 0) return true;
-  }
-  return false;
-}
+import { hasBreakpoints, watchpointsOf } from './mmu/watchpoints.js';
 
 /** Blocks between looks at the virtual clock. */
 const CLOCK_CHECK_BLOCKS = 256;
+
+const NO_WATCHPOINTS: readonly never[] = [];
 
 /** One vCPU of the TS executor. The canonical `X86CpuState` is its live state. */
 export class TcgVcpu implements AcceleratorVcpu {
@@ -121,7 +115,10 @@ export class TcgVcpu implements AcceleratorVcpu {
       // line (and a pending interrupt shadow) every 16 blocks otherwise.
       if (c.flags & IF || (blocks & 15) === 0) this.takeInterrupt();
       if (c.halted) return { kind: 'halt', wakeable: (c.flags & IF) !== 0 };
-      const singleStep = (c.flags & TF) !== 0 || hasInstructionBreakpoints(this.state.dr7);
+      const singleStep = (c.flags & TF) !== 0 || hasBreakpoints(this.state.dr7);
+      // Data breakpoints are watched only while stepping one instruction at a time.
+      if (singleStep) c.mmu.setWatchpoints(watchpointsOf(this.state));
+      else if (c.mmu.watching) c.mmu.setWatchpoints(NO_WATCHPOINTS);
       let block: Block;
       // Faults before the first instruction runs (instruction fetch, breakpoints) report this EIP.
       c.ip = c.eip;
@@ -138,6 +135,7 @@ export class TcgVcpu implements AcceleratorVcpu {
         if (singleStep) {
           this.checkBreakpoints();
           c.ssShadow = false;
+          c.mmu.watchHits = 0;
         }
         cache.current = block;
         c.breakBlock = false;
@@ -160,8 +158,13 @@ export class TcgVcpu implements AcceleratorVcpu {
           // MOV SS / POP SS hold the single-step trap back until the next instruction completes.
           const ssInhibit = c.ssShadow;
           c.ssShadow = false;
-          if (tfBefore && c.deliveries === deliveriesBefore && !c.halted && !ssInhibit) {
-            this.state.dr6 = (this.state.dr6 | 0x4000) >>> 0;
+          const step = tfBefore && c.deliveries === deliveriesBefore && !c.halted && !ssInhibit;
+          // A data breakpoint traps after the instruction that touched it (B0-B3 in DR6).
+          const hits = c.mmu.watchHits;
+          c.mmu.watchHits = 0;
+          if (step || hits) {
+            const dr6 = hits ? (this.state.dr6 & ~0xf) | hits : this.state.dr6;
+            this.state.dr6 = (dr6 | (step ? 0x4000 : 0)) >>> 0;
             raiseException(c, Vec.DB, -1);
           }
         }

@@ -22,11 +22,7 @@ if (!tcg) console.info('accel-tcg suite skipped: packages/accel-tcg exports no `
  * Divergences found and reported to the executor's owner: a guest listed here may diverge, but
  * only at that case (everything before it must match). Once it matches, delete the entry.
  */
-const KNOWN_DIVERGENCES: Record<string, RegExp> = {
-  // Data breakpoints (DR7 R/W = 01/11) are not implemented in the executor yet; the issue asks
-  // for instruction breakpoints at least, which pass (dr0_exec).
-  control: /^dr1_write /,
-};
+const KNOWN_DIVERGENCES: Record<string, RegExp> = {};
 
 describe.runIf(tcg !== undefined)('accel-tcg against the QEMU/SDM references', () => {
   for (const guest of cpuTestGuests()) {

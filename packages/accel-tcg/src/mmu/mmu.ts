@@ -2,6 +2,7 @@ import type { X86CpuState } from '@tsvm/arch-x86';
 import type { GuestMemory } from '@tsvm/core';
 import { CODE_PAGE_COUNT, type CodePages } from './code-pages.js';
 import { type PhysicalAccess, type Translation, walk } from './page-walk.js';
+import { sameWatchpoints, type Watchpoint } from './watchpoints.js';
 
 const TLB_BITS = 12;
 const TLB_SIZE = 1 << TLB_BITS;
@@ -38,6 +39,10 @@ export class Mmu implements PhysicalAccess {
   generation = 0;
   /** Set when an MMIO access happened (the run loop then checks for exit requests). */
   ioHappened = false;
+  /** Data breakpoints being watched; their pages never get fast TLB entries. */
+  private watchpoints: readonly Watchpoint[] = [];
+  /** DR6 B0-B3 bits of the watchpoints accessed since this was last cleared. */
+  watchHits = 0;
   private readonly tr: Translation = { phys: 0, user: false, rw: false, dirty: false, large: false };
 
   constructor(
@@ -126,6 +131,30 @@ export class Mmu implements PhysicalAccess {
     this.memory.write(phys, 4, value >>> 0);
   }
 
+  /** Watch these data breakpoints from now on (an empty list stops watching). */
+  setWatchpoints(list: readonly Watchpoint[]): void {
+    if (sameWatchpoints(list, this.watchpoints)) return;
+    this.watchpoints = list;
+    this.watchHits = 0;
+    this.flush(); // drop fast entries of pages that are watched now
+  }
+
+  get watching(): boolean {
+    return this.watchpoints.length !== 0;
+  }
+
+  private onWatchedPage(lin: number): boolean {
+    const vpn = lin >>> 12;
+    return this.watchpoints.some((w) => w.lin >>> 12 === vpn || (w.lin + w.len - 1) >>> 12 === vpn);
+  }
+
+  private noteAccess(lin: number, size: number, write: boolean): void {
+    lin >>>= 0;
+    for (const w of this.watchpoints) {
+      if ((write || w.onRead) && lin < w.lin + w.len && w.lin < lin + size) this.watchHits |= 1 << w.index;
+    }
+  }
+
   /** Physical address for a linear one; fills the TLB when the page is plain memory. */
   translate(lin: number, write: boolean, user: boolean): number {
     lin >>>= 0;
@@ -145,6 +174,8 @@ export class Mmu implements PhysicalAccess {
   }
 
   private fill(lin: number, physBase: number): void {
+    // A watched page stays on the slow path, where every access is checked.
+    if (this.watchpoints.length !== 0 && this.onWatchedPage(lin)) return;
     const r = this.memory.find(physBase);
     if (!r?.bytes || physBase + 4096 > r.base + r.size) return;
     const tr = this.tr;
@@ -169,6 +200,7 @@ export class Mmu implements PhysicalAccess {
     const vpn = lin >>> 12;
     const i = vpn & TLB_MASK;
     if (this.tagR[i] === vpn) return this.mem[i]![(lin & 0xfff) + this.off[i]];
+    if (this.watchpoints.length !== 0) this.noteAccess(lin, 1, false);
     return this.readPhys8(this.translate(lin, false, this.user));
   }
 
@@ -203,6 +235,7 @@ export class Mmu implements PhysicalAccess {
       this.mem[i]![(lin & 0xfff) + this.off[i]] = v;
       return;
     }
+    if (this.watchpoints.length !== 0) this.noteAccess(lin, 1, true);
     this.writePhys8(this.translate(lin, true, this.user), v);
   }
 
@@ -245,6 +278,7 @@ export class Mmu implements PhysicalAccess {
   }
 
   readSlow(lin: number, size: number, user: boolean): number {
+    if (this.watchpoints.length !== 0) this.noteAccess(lin, size, false);
     const o = lin & 0xfff;
     if (o + size <= 0x1000) {
       const phys = this.translate(lin, false, user);
@@ -265,6 +299,7 @@ export class Mmu implements PhysicalAccess {
   }
 
   writeSlow(lin: number, size: number, v: number, user: boolean): void {
+    if (this.watchpoints.length !== 0) this.noteAccess(lin, size, true);
     const o = lin & 0xfff;
     if (o + size <= 0x1000) {
       const phys = this.translate(lin, true, user);
