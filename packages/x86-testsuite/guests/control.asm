@@ -185,21 +185,7 @@ ctl_gdt_desc:
     push dword SEL_DATA
     pop es
 %endmacro
-; RING3 label: continue at label in ring 3 with DS/ES = ring-3 data (IRET nulled them).
-%macro RING3 1
-    push dword SEL_DATA3
-    push dword USER_STACK
-    pushfd
-    push dword SEL_CODE3
-    push dword %%user
-    iret
-%%user:
-    push dword SEL_DATA3
-    pop ds
-    push dword SEL_DATA3
-    pop es
-    jmp %1
-%endmacro
+%include "ring3.inc"
 
 ; ---- task switches ---------------------------------------------------------------------------
 %macro TASKCASE 3                      ; label, return mode (0 IRET / 1 JMP), switch instruction

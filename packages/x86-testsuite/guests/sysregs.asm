@@ -91,21 +91,7 @@ r_gdt_desc:
     pop es
 %endmacro
 
-; RING3 label (as in system.asm).
-%macro RING3 1
-    push dword SEL_DATA3
-    push dword USER_STACK
-    pushfd
-    push dword SEL_CODE3
-    push dword %%user
-    iret
-%%user:
-    push dword SEL_DATA3
-    pop ds
-    push dword SEL_DATA3
-    pop es
-    jmp %1
-%endmacro
+%include "ring3.inc"
 
 ; ---- EFLAGS -----------------------------------------------------------------------------------
 ; POPFD in ring 0: EAX = the image read back (TF masked: it would trap), EBX = flags-in restored.

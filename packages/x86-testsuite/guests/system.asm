@@ -190,22 +190,7 @@ sys_gdt_end:
     xor eax, eax
     mov cr2, eax
 %endmacro
-; RING3 label: continue at label in ring 3 (user stack); return to ring 0 through a fault.
-; IRET to ring 3 nulls DS and ES (their DPL 0 < CPL 3), so the user code reloads them first.
-%macro RING3 1
-    push dword SEL_DATA3
-    push dword USER_STACK
-    pushfd
-    push dword SEL_CODE3
-    push dword %%user
-    iret
-%%user:
-    push dword SEL_DATA3
-    pop ds
-    push dword SEL_DATA3
-    pop es
-    jmp %1
-%endmacro
+%include "ring3.inc"
 
     CASE_BEGIN pf_read_np
     CLEAR_CR2
