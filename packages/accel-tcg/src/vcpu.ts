@@ -4,6 +4,7 @@ import { type Block, BlockCache } from './exec/block-cache.js';
 import { Cpu } from './exec/cpu.js';
 import { CpuFault, NotImplemented, TripleFault, Vec } from './exec/fault.js';
 import { IF, RF, TF } from './exec/flags.js';
+import { HostDebug } from './exec/host-debug.js';
 import { EventKind, raiseException } from './exec/interrupts.js';
 import { CodePages } from './mmu/code-pages.js';
 import { hasBreakpoints, watchpointsOf } from './mmu/watchpoints.js';
@@ -18,6 +19,8 @@ export class TcgVcpu implements AcceleratorVcpu {
   readonly cpu: Cpu;
   readonly cache: BlockCache;
   private readonly state: X86CpuState;
+  /** Breakpoints and single-step for a host debugger (core's optional debug capability). */
+  readonly debug = new HostDebug();
 
   constructor(
     private readonly binding: VcpuBinding,
@@ -109,16 +112,22 @@ export class TcgVcpu implements AcceleratorVcpu {
     const cache = this.cache;
     const maxInsns = limits.maxInstructions ?? Number.POSITIVE_INFINITY;
     const startRetired = c.retired;
+    const host = this.debug;
     let blocks = 0;
     for (;;) {
       // Maskable interrupts are looked for at every block boundary while IF is set; the NMI
-      // line (and a pending interrupt shadow) every 16 blocks otherwise.
-      if (c.flags & IF || (blocks & 15) === 0) this.takeInterrupt();
+      // line (and a pending interrupt shadow) every 16 blocks otherwise. A debugger's single
+      // step takes none (as QEMU's gdbstub: the step lands on the next instruction, not a handler).
+      if (!host.singleStep && (c.flags & IF || (blocks & 15) === 0)) this.takeInterrupt();
       if (c.halted) return { kind: 'halt', wakeable: (c.flags & IF) !== 0 };
-      const singleStep = (c.flags & TF) !== 0 || hasBreakpoints(this.state.dr7);
+      // A host debugger forces the one-instruction path too: compiled/cached blocks would run past
+      // its breakpoints.
+      const singleStep = (c.flags & TF) !== 0 || hasBreakpoints(this.state.dr7) || host.active;
       // Data breakpoints are watched only while stepping one instruction at a time.
-      if (singleStep) c.mmu.setWatchpoints(watchpointsOf(this.state));
-      else if (c.mmu.watching) c.mmu.setWatchpoints(NO_WATCHPOINTS);
+      if (singleStep) {
+        const guest = watchpointsOf(this.state);
+        c.mmu.setWatchpoints(host.watchpoints.length ? [...guest, ...host.watchpoints] : guest);
+      } else if (c.mmu.watching) c.mmu.setWatchpoints(NO_WATCHPOINTS);
       let block: Block;
       // Faults before the first instruction runs (instruction fetch, breakpoints) report this EIP.
       c.ip = c.eip;
@@ -133,6 +142,14 @@ export class TcgVcpu implements AcceleratorVcpu {
         const tfBefore = c.flags & TF;
         const deliveriesBefore = c.deliveries;
         if (singleStep) {
+          if (host.active) {
+            const lin = (c.sbase[1] + c.eip) >>> 0;
+            if (host.breakpointAt(lin)) {
+              host.skipAt = lin;
+              return { kind: 'debug', reason: 'breakpoint', address: lin };
+            }
+            host.skipAt = undefined;
+          }
           this.checkBreakpoints();
           c.ssShadow = false;
           c.mmu.watchHits = 0;
@@ -160,12 +177,30 @@ export class TcgVcpu implements AcceleratorVcpu {
           c.ssShadow = false;
           const step = tfBefore && c.deliveries === deliveriesBefore && !c.halted && !ssInhibit;
           // A data breakpoint traps after the instruction that touched it (B0-B3 in DR6).
-          const hits = c.mmu.watchHits;
+          const allHits = c.mmu.watchHits;
+          const hits = allHits & 0xf;
           c.mmu.watchHits = 0;
           if (step || hits) {
             const dr6 = hits ? (this.state.dr6 & ~0xf) | hits : this.state.dr6;
             this.state.dr6 = (dr6 | (step ? 0x4000 : 0)) >>> 0;
             raiseException(c, Vec.DB, -1);
+          }
+          const watched = allHits & ~0xf ? host.watchpointHit(allHits) : undefined;
+          if (watched) {
+            cache.current = undefined;
+            const kind = watched.breakpoint.kind as 'write' | 'read' | 'access';
+            const address = (c.sbase[1] + c.eip) >>> 0;
+            return {
+              kind: 'debug',
+              reason: 'watchpoint',
+              address,
+              dataAddress: watched.watch.lin,
+              watchKind: kind,
+            };
+          }
+          if (host.singleStep) {
+            cache.current = undefined;
+            return { kind: 'debug', reason: 'step', address: (c.sbase[1] + c.eip) >>> 0 };
           }
         }
       } catch (e) {
@@ -173,6 +208,11 @@ export class TcgVcpu implements AcceleratorVcpu {
         if (!e.trap) c.eip = c.ip;
         c.retired++;
         raiseException(c, e.vector, e.errorCode);
+        // A faulting instruction under a debugger's single step stops at the handler's first instruction.
+        if (host.singleStep) {
+          cache.current = undefined;
+          return { kind: 'debug', reason: 'step', address: (c.sbase[1] + c.eip) >>> 0 };
+        }
       }
       cache.current = undefined;
       if (c.mmu.ioHappened) {

@@ -11,6 +11,7 @@ export { CPU_STATE_VERSION, prepareCpuStateLoad, saveCpuState } from './snapshot
 export { DEFAULT_CPU_MODEL, processorSignature, type X86CpuModel } from './state/cpu-model.js';
 export { makePendingEvents, type PendingEvents } from './state/events.js';
 export { formatCpuState } from './state/format.js';
+export { type PhysicalRead32, translateLinear } from './state/linear-address.js';
 export { Msr, MTRR_MSRS, msrName, VARIABLE_MTRR_COUNT } from './state/msr.js';
 export { Cr0, Cr4, Efer, Flag, GPR_NAMES, Gpr, MpState } from './state/registers.js';
 export {

@@ -1,3 +1,4 @@
+import type { DebugExit, GuestDebugCapability } from './guest-debug.js';
 import type { IoPortBus } from './io/io-port-bus.js';
 import type { GuestMemory } from './memory/guest-memory.js';
 import type { MemoryRegion } from './memory/memory-region.js';
@@ -69,6 +70,11 @@ export interface AcceleratorVcpu {
   run(limits: RunLimits): VcpuExit | Promise<VcpuExit>;
   /** Release the vCPU's resources. */
   close?(): void;
+  /**
+   * Breakpoints, watchpoints and single-step for a host debugger (see `guest-debug.ts`).
+   * Optional: without it a debugger cannot attach. When armed, `run` may return a `debug` exit.
+   */
+  readonly debug?: GuestDebugCapability;
 }
 
 /** When a `run` call must return to the machine. */
@@ -88,7 +94,9 @@ export type VcpuExit =
   /** The CPU shut down (x86: triple fault). */
   | { readonly kind: 'shutdown'; readonly reason: string }
   /** The accelerator cannot continue (failed entry, internal error). `dump` is a register dump. */
-  | { readonly kind: 'error'; readonly message: string; readonly dump?: string };
+  | { readonly kind: 'error'; readonly message: string; readonly dump?: string }
+  /** A breakpoint, watchpoint or single-step armed through `debug` fired (the vCPU is stopped). */
+  | DebugExit;
 
 /** Interrupt lines from the board's interrupt controller to the vCPU. */
 export interface InterruptLines {

@@ -10,6 +10,15 @@ export type {
   VmOptions,
 } from './accelerator.js';
 export {
+  type DebugExit,
+  type GuestBreakpoint,
+  type GuestBreakpointKind,
+  type GuestDebugCapability,
+  type GuestDebugRequest,
+  type GuestDebugSupport,
+  guestDebugProblem,
+} from './guest-debug.js';
+export {
   IoPortBus,
   IoPortError,
   type IoPortHandler,

@@ -11,6 +11,8 @@ import {
 import { chooseAccelerator } from '../accelerators.js';
 import { formatHelp, type OptionSpec, parseArgs } from '../args.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { DebugTarget } from '../gdb/debug-target.js';
+import { GdbServer } from '../gdb/gdb-server.js';
 import { QmpServer } from '../qmp/qmp-server.js';
 import { qmpGreeting, vmCommands } from '../qmp/vm-commands.js';
 import { parseSerialTarget, SerialConsole } from '../serial-console.js';
@@ -83,6 +85,7 @@ interface RunConfig {
   entryMode: 'real' | 'protected';
   serial: string;
   qmp?: SocketAddress;
+  gdb?: SocketAddress;
   startStopped: boolean;
   savevmAtExit?: string;
   loadvm?: string;
@@ -152,6 +155,11 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
     entryMode,
     serial,
     qmp: qmp === undefined ? undefined : parseSocketAddress(qmp, '--qmp', true),
+    gdb: flags.has('gdb-default')
+      ? parseSocketAddress('tcp::1234', '-s', false)
+      : one('gdb') === undefined
+        ? undefined
+        : parseGdbAddress(one('gdb')!),
     startStopped: flags.has('start-stopped'),
     savevmAtExit: one('savevm-at-exit'),
     loadvm: one('loadvm'),
@@ -159,6 +167,11 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
     trace,
     noReboot: flags.has('no-reboot'),
   };
+}
+
+/** `--gdb`: QEMU's `tcp::PORT` (or `tcp:HOST:PORT`); a bare port number works too. */
+function parseGdbAddress(text: string): SocketAddress {
+  return parseSocketAddress(/^\d+$/.test(text) ? `tcp::${text}` : text, '--gdb', false);
 }
 
 const note = (line: string) => process.stderr.write(`tsvm: ${line}\n`);
@@ -244,6 +257,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   });
   let serialConsole: SerialConsole | undefined;
   let qmp: QmpServer | undefined;
+  let gdb: GdbServer | undefined;
+  let exitStatus: number | undefined;
   let vm: VmControl | undefined;
   let pc: PcMachine | undefined;
   try {
@@ -324,6 +339,16 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         await server.firstClientConnected;
       }
     }
+    if (config.gdb) {
+      if (!machine.vcpus[0].debugSupport)
+        throw new CliError(
+          `--gdb: accelerator '${accelerator.name}' offers no debug capability (breakpoints, single-step), so a debugger cannot attach; see docs/writing-an-accelerator.md`,
+        );
+      gdb = await GdbServer.listen(config.gdb, new DebugTarget(control, pc.machine), () =>
+        control.quit('host-ui'),
+      );
+      note(`gdb stub listening on ${gdb.where}`);
+    }
     serialConsole.attachInput(pc.devices.uart);
     // As QEMU: a signal ends the run cleanly (socket removed, terminal restored, --savevm-at-exit
     // written); a second one ends the process at once.
@@ -338,12 +363,14 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     control.finished(stop.reason);
+    exitStatus = statusOf(stop);
     serialConsole.flush();
     if (config.savevmAtExit) {
       writeFileAtomic(config.savevmAtExit, machine.save());
     }
-    return statusOf(stop);
+    return exitStatus;
   } finally {
+    await gdb?.close(exitStatus);
     await qmp?.close();
     serialConsole?.close();
     pc?.machine.close();

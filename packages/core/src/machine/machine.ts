@@ -1,4 +1,5 @@
 import type { Accelerator, AcceleratorVm, InterruptLines, VcpuExit } from '../accelerator.js';
+import type { DebugExit } from '../guest-debug.js';
 import { IoPortBus } from '../io/io-port-bus.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import { type DecodedSnapshot, decodeSnapshot, encodeSnapshot } from '../snapshot/snapshot-container.js';
@@ -71,6 +72,7 @@ export class Machine<State = unknown> {
   private inGuest = false;
   private wake: (() => void) | undefined;
   private readonly safePointQueue: (() => void)[] = [];
+  private readonly debugListeners: ((vcpu: number, exit: DebugExit) => void)[] = [];
   private readonly onShutdown: 'reset' | 'stop';
   private readonly sliceNs: number;
 
@@ -262,6 +264,11 @@ export class Machine<State = unknown> {
     this.kick();
   }
 
+  /** Hear about `debug` exits; the machine is already paused when a listener runs. */
+  onDebugExit(listener: (vcpu: number, exit: DebugExit) => void): void {
+    this.debugListeners.push(listener);
+  }
+
   get paused(): boolean {
     return this.pauseRequested;
   }
@@ -328,6 +335,13 @@ export class Machine<State = unknown> {
       let wakeable = false;
       for (const vcpu of this.vcpus) {
         const exit = await this.enter(vcpu, deadlineNs);
+        if (exit.kind === 'debug') {
+          // The debugger owns the stopped machine until it resumes it.
+          this.pauseRequested = true;
+          for (const l of this.debugListeners) l(vcpu.index, exit);
+          halted = false;
+          continue;
+        }
         const stop = this.handleExit(exit);
         if (stop) return this.finish(stop);
         if (exit.kind !== 'halt') halted = false;

@@ -1,4 +1,5 @@
 import type { AcceleratorVcpu, RunLimits, VcpuExit } from '../accelerator.js';
+import { type GuestDebugRequest, type GuestDebugSupport, guestDebugProblem } from '../guest-debug.js';
 import { WritebackLevel } from '../writeback-level.js';
 
 /**
@@ -58,6 +59,20 @@ export class Vcpu<State = unknown> {
   /** Drop the accelerator's derived caches (translation blocks, TLBs). */
   dropCaches(): void {
     this.accel.reset?.();
+  }
+
+  /** What the accelerator's debug capability offers; undefined when it has none. */
+  get debugSupport(): GuestDebugSupport | undefined {
+    return this.accel.debug?.support;
+  }
+
+  /** Arm breakpoints/single-step for a host debugger; a clear error if the accelerator cannot. */
+  setGuestDebug(request: GuestDebugRequest): void {
+    const debug = this.accel.debug;
+    if (!debug) throw new Error('this accelerator offers no debug capability (breakpoints, single-step)');
+    const problem = guestDebugProblem(debug.support, request);
+    if (problem) throw new Error(problem);
+    debug.set(request);
   }
 
   run(limits: RunLimits): VcpuExit | Promise<VcpuExit> {
