@@ -15,7 +15,7 @@ const SYSTEM_GUESTS = new Set(['paging', 'priv', 'v86', 'dfault', 'sys', 'debug'
 
 describe('CPU test guests match the QEMU reference', () => {
   for (const name of listGuests()) {
-    test(name, async () => {
+    test(name, { timeout: 30000 }, async () => {
       const g = loadGuest(name);
       if (LIVE && !g.sdmReference) {
         if (!qemuAvailable()) throw new Error('TSVM_LIVE_QEMU=1 but qemu-system-i386 is not installed');

@@ -160,7 +160,8 @@ describe('events and identification', () => {
     const edx = state.gprLow[2];
     expect(edx & 1).toBe(0); // no x87 yet
     for (const bit of [3, 4, 5, 6, 8, 11, 15]) expect((edx >>> bit) & 1).toBe(1); // PSE TSC MSR PAE CX8 SEP CMOV
-    expect((edx >>> 23) & 1).toBe(0); // no MMX
+    expect((edx >>> 23) & 1).toBe(1); // MMX
+    expect((edx >>> 24) & 1).toBe(1); // FXSR
     expect((edx >>> 25) & 1).toBe(0); // no SSE
   });
 

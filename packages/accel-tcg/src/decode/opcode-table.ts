@@ -13,6 +13,7 @@ import * as sh from '../ops/shift.js';
 import * as str from '../ops/string.js';
 import * as sys from '../ops/system.js';
 import type { Handler } from './insn.js';
+import { MMX_ENTRIES } from './mmx-table.js';
 
 /**
  * Immediate operand kinds: b imm8, sb sign-extended imm8, w imm16, v imm16/32 by operand size,
@@ -352,3 +353,15 @@ TWO_BYTE[0xc7] = op('grp9', misc.opUd, {
   group: [UD, op('cmpxchg8b', bits.opCmpxchg8b, { lock: true, memOnly: true }), UD, UD, UD, UD, UD, UD],
 });
 for (let k = 0; k < 8; k++) TWO_BYTE[0xc8 + k] = op('bswap', bits.opBswap);
+
+// ---- MMX and FXSAVE/FXRSTOR (entries in mmx-table.ts) ------------------------------------------
+
+for (const m of MMX_ENTRIES) {
+  const member = { regOnly: m.immediate, memOnly: m.memOnly };
+  TWO_BYTE[m.opcode] = op(m.name, m.h, {
+    modrm: !m.noModrm,
+    ...member,
+    imm: m.immediate ? 'b' : 'none',
+    group: m.group?.map((g) => (g ? op(g[0], g[1], member) : UD)),
+  });
+}

@@ -77,6 +77,8 @@ export class Cpu implements FlagState {
   retired = 0;
   /** The machine wants the vCPU back (set by the run loop; polled after I/O). */
   exitRequested: () => boolean = () => false;
+  /** Raise FERR# (an unmasked x87 exception reported with CR0.NE=0); wired by the board, if any. */
+  signalFerr: (() => void) | null = null;
   private a20 = true;
   /** Virtual clock (ns); the TSC counts at 1 GHz of virtual time from `tscBase`. */
   nowNs: () => number = () => 0;
