@@ -1,0 +1,14 @@
+import { defaultClientConditions, defineConfig } from 'vite';
+import { noNodeBuiltins } from './build/node-builtins.js';
+
+// Workspace packages are bundled from their TypeScript sources ('@tsvm/source'): `pnpm web`
+// needs no package build first. The output is static files with relative URLs (host anywhere).
+export default defineConfig({
+  base: './',
+  resolve: { conditions: ['@tsvm/source', ...defaultClientConditions] },
+  plugins: [noNodeBuiltins()],
+  worker: { format: 'es', plugins: () => [noNodeBuiltins()] },
+  build: { target: 'es2022', chunkSizeWarningLimit: 1024 },
+  server: { port: 5173 },
+  preview: { port: 4173 },
+});
