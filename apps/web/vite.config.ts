@@ -7,8 +7,17 @@ export default defineConfig({
   base: './',
   resolve: { conditions: ['@tsvm/source', ...defaultClientConditions] },
   plugins: [noNodeBuiltins()],
-  worker: { format: 'es', plugins: () => [noNodeBuiltins()] },
-  build: { target: 'es2022', chunkSizeWarningLimit: 1024 },
+  worker: {
+    format: 'es',
+    plugins: () => [noNodeBuiltins()],
+    rolldownOptions: { checks: { bundlerTimings: false } },
+  },
+  // No timing report: on a busy machine it fires on every build and says nothing about the app.
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 1024,
+    rolldownOptions: { checks: { bundlerTimings: false } },
+  },
   server: { port: 5173 },
   preview: { port: 4173 },
 });

@@ -29,8 +29,8 @@ const terminal = new Terminal({
 const fit = new FitAddon();
 terminal.loadAddon(fit);
 terminal.open($('terminal'));
-fit.fit();
-addEventListener('resize', () => fit.fit());
+// Rows and columns follow the space the page gives the terminal.
+new ResizeObserver(() => fit.fit()).observe($('terminal'));
 terminal.focus();
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -69,7 +69,9 @@ worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => {
 worker.addEventListener('error', (e) => note('error', `the machine's worker failed: ${e.message}`));
 
 function download(bytes: Uint8Array, name: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  const url = URL.createObjectURL(
+    new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+  );
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -78,10 +80,9 @@ function download(bytes: Uint8Array, name: string): void {
 }
 
 function boot(image: Uint8Array, name: string): void {
-  send(
-    { type: 'boot', image, name, cmdline: cmdline.value, ramBytes: Number(ram.value) * 1024 * 1024 },
-    [image.buffer],
-  );
+  send({ type: 'boot', image, name, cmdline: cmdline.value, ramBytes: Number(ram.value) * 1024 * 1024 }, [
+    image.buffer,
+  ]);
   terminal.reset();
 }
 
@@ -156,7 +157,8 @@ window.tsvm = {
   status: () => lastStatus,
 };
 
-// The bundled demo boots by default.
+// The bundled demo boots by default; `?cmdline=...` gives it a command line (e.g. mandelbrot=100).
+cmdline.value = new URLSearchParams(location.search).get('cmdline') ?? '';
 fetch(demoUrl)
   .then((r) => {
     if (!r.ok) throw new Error(`HTTP ${r.status}`);

@@ -76,7 +76,9 @@ export class VmSession {
     if (!fresh) return false;
     let kind: string;
     try {
-      const planned = planImage(image, fresh.pc.machine.memory, fresh.pc.layout, { cmdline: options.cmdline });
+      const planned = planImage(image, fresh.pc.machine.memory, fresh.pc.layout, {
+        cmdline: options.cmdline,
+      });
       fresh.pc.setBoot(planned.plan);
       kind = planned.kind === 'multiboot' ? 'Multiboot kernel' : 'flat binary at 0x7c00, real mode';
     } catch (e) {
@@ -92,7 +94,10 @@ export class VmSession {
   /** Run (again): resumes a paused machine, or continues one whose guest stopped. */
   start(): void {
     const c = this.current;
-    if (!c) return this.host.note('error', 'nothing to start: boot an image first');
+    if (!c) {
+      this.host.note('error', 'nothing to start: boot an image first');
+      return;
+    }
     if (c.run) c.pc.machine.resume();
     else this.runLoop(c);
     this.publish();
@@ -107,7 +112,10 @@ export class VmSession {
   /** System reset: every device resets and the boot plan is applied again, as firmware would. */
   reset(): void {
     const c = this.current;
-    if (!c) return this.host.note('error', 'nothing to reset: boot an image first');
+    if (!c) {
+      this.host.note('error', 'nothing to reset: boot an image first');
+      return;
+    }
     if (c.run) c.pc.machine.requestReset();
     else {
       c.pc.machine.reset();

@@ -18,7 +18,10 @@ setInterval(() => post({ type: 'status', status: session.status() }), STATUS_INT
 async function handle(message: PageMessage): Promise<void> {
   switch (message.type) {
     case 'boot':
-      await session.boot(message.image, message.name, { cmdline: message.cmdline, ramBytes: message.ramBytes });
+      await session.boot(message.image, message.name, {
+        cmdline: message.cmdline,
+        ramBytes: message.ramBytes,
+      });
       return;
     case 'start':
       return session.start();
@@ -46,6 +49,10 @@ addEventListener('message', (event: MessageEvent<PageMessage>) => {
   queue = queue
     .then(() => handle(event.data))
     .catch((e: unknown) =>
-      post({ type: 'note', level: 'error', text: `internal error: ${e instanceof Error ? e.message : String(e)}` }),
+      post({
+        type: 'note',
+        level: 'error',
+        text: `internal error: ${e instanceof Error ? e.message : String(e)}`,
+      }),
     );
 });

@@ -25,12 +25,16 @@ export function chromiumAvailability(): ChromiumAvailability {
   const found = chromiumVersion();
   if (found) return { path: CHROMIUM, reason: found };
   if (process.platform !== 'linux' || process.getuid?.() !== 0)
-    return { reason: `${CHROMIUM} is missing and installing it (apt-get install -y chromium) needs root on Linux` };
+    return {
+      reason: `${CHROMIUM} is missing and installing it (apt-get install -y chromium) needs root on Linux`,
+    };
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [['update'], ['install', '-y', 'chromium']]) {
     const r = spawnSync('apt-get', args, { encoding: 'utf8', env, timeout: 600_000 });
     if (r.status !== 0)
-      return { reason: `apt-get ${args.join(' ')} failed: ${(r.stderr || String(r.error)).trim().slice(-300)}` };
+      return {
+        reason: `apt-get ${args.join(' ')} failed: ${(r.stderr || String(r.error)).trim().slice(-300)}`,
+      };
   }
   const installed = chromiumVersion();
   return installed
@@ -69,7 +73,9 @@ export async function waitForText(page: Page, text: string, timeout = 60_000): P
   } catch (e) {
     const seen = await terminalText(page).catch(() => '(page gone)');
     const notes = await page.textContent('#messages').catch(() => '');
-    throw new Error(`'${text}' did not appear: ${(e as Error).message}\nterminal:\n${seen}\nmessages: ${notes}`);
+    throw new Error(
+      `'${text}' did not appear: ${(e as Error).message}\nterminal:\n${seen}\nmessages: ${notes}`,
+    );
   }
 }
 

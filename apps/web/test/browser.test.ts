@@ -30,9 +30,13 @@ function tsvm(args: string[], input = '') {
 /** Run snapguest under the CLI until it waits for its key, then end it with SIGTERM: --savevm-at-exit writes `file`. */
 function cliSnapshotAtKeyWait(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'run', SNAPGUEST, '--accel', 'tcg', '--savevm-at-exit', file], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'run', SNAPGUEST, '--accel', 'tcg', '--savevm-at-exit', file],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

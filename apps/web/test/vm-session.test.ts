@@ -75,9 +75,13 @@ describe('VmSession (the worker side, run under Node)', () => {
     await s.session.boot(bytesOf(IRQGUEST), 'irqguest.bin');
     await s.waitFor('type text and a dot');
     expect(await s.session.boot(new Uint8Array(0), 'empty.bin')).toBe(false);
-    expect(s.notes.at(-1)).toBe("error: cannot boot 'empty.bin': flat binary: image is empty (at offset 0x0)");
+    expect(s.notes.at(-1)).toBe(
+      "error: cannot boot 'empty.bin': flat binary: image is empty (at offset 0x0)",
+    );
     expect(await s.session.load(new TextEncoder().encode('not a snapshot'), 'x.snap')).toBe(false);
-    expect(s.notes.at(-1)).toBe("error: cannot load 'x.snap': snapshot is foreign: not a tsvm snapshot (bad magic bytes)");
+    expect(s.notes.at(-1)).toBe(
+      "error: cannot load 'x.snap': snapshot is foreign: not a tsvm snapshot (bad magic bytes)",
+    );
 
     const small = collect();
     await small.session.boot(bytesOf(IRQGUEST), 'irqguest.bin', { ramBytes: 32 * 1024 * 1024 });
