@@ -1,5 +1,5 @@
 import { defaultClientConditions, defineConfig } from 'vite';
-import { noNodeBuiltins } from './build/node-builtins.js';
+import { noNodeBuiltins } from './plugins/node-builtins.js';
 
 // Workspace packages are bundled from their TypeScript sources ('@tsvm/source'): `pnpm web`
 // needs no package build first. The output is static files with relative URLs (host anywhere).

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, defaultClientConditions } from 'vite';
 import { describe, expect, it } from 'vitest';
-import { type NodeBuiltinImport, noNodeBuiltins } from '../build/node-builtins.js';
+import { type NodeBuiltinImport, noNodeBuiltins } from '../plugins/node-builtins.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
