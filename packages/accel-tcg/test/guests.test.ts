@@ -15,7 +15,8 @@ const SYSTEM_GUESTS = new Set(['paging', 'priv', 'v86', 'dfault', 'sys', 'debug'
 
 describe('CPU test guests match the QEMU reference', () => {
   for (const name of listGuests()) {
-    test(name, async () => {
+    // Generous timeout: the bigger guests take seconds when the machine is shared and busy.
+    test(name, { timeout: 60_000 }, async () => {
       const g = loadGuest(name);
       if (LIVE && !g.sdmReference) {
         if (!qemuAvailable()) throw new Error('TSVM_LIVE_QEMU=1 but qemu-system-i386 is not installed');
