@@ -98,7 +98,9 @@ export const mmx: Form = (rng) => {
   if (rng.chance(0.2)) {
     const [opcode, field, name] = rng.pick(SHIFT_IMM);
     const count = shiftCount(rng);
-    steps.push(step([0x0f, opcode, ...modrm(field, mmOperand(dst)), count], `${name} ${mm(dst)},${hex(count)}`));
+    steps.push(
+      step([0x0f, opcode, ...modrm(field, mmOperand(dst)), count], `${name} ${mm(dst)},${hex(count)}`),
+    );
   } else {
     const [opcode, name] = rng.pick(BINARY);
     if (rng.chance(0.3)) {
