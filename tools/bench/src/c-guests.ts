@@ -30,6 +30,20 @@ export function noFpuOutput(workload: CWorkloadName): string {
   return `${workload}: no x87 FPU (CPUID.1:EDX.FPU = 0)\n`;
 }
 
+/**
+ * Why an x87 guest's run shows that the executor cannot run x87 code yet, or undefined: the guest
+ * said its CPUID has no FPU, or an x87 instruction raised #UD (6) or #NM (7), which no instruction
+ * of an i686 with an enabled FPU does (the guest reports CPU exceptions; runtime/start.S).
+ */
+export function x87Unsupported(workload: CWorkloadName, stdout: string): string | undefined {
+  if (stdout === noFpuOutput(workload))
+    return "CPUID reports no x87 FPU (accel-tcg's x87 has not landed, issue 11)";
+  const fault = /guest: CPU exception ([67]) at eip ([0-9a-f]{8})/.exec(stdout);
+  if (fault)
+    return `x87 incomplete: ${fault[1] === '6' ? '#UD' : '#NM'} at eip 0x${fault[2]} (an x87 instruction the executor lacks)`;
+  return undefined;
+}
+
 interface ManifestEntry {
   workload: string;
   x87: boolean;

@@ -13,6 +13,7 @@ import {
   loadCGuests,
   NO_FPU_EXIT_VALUE,
   noFpuOutput,
+  x87Unsupported,
 } from '../src/c-guests.js';
 import { tsvmCliPath } from '../src/peers.js';
 import { gccUnavailable } from './c-toolchain.js';
@@ -69,8 +70,10 @@ for (const [why, reason] of [
 // Run each smoke guest once up front: whether tsvm has an FPU decides which x87 test applies.
 const smokeRuns = new Map<string, ReturnType<typeof runTsvm>>();
 if (!noCli) for (const w of C_WORKLOADS) smokeRuns.set(w, runTsvm(guests[`${w}-smoke`].path));
-const tsvmHasNoFpu = smokeRuns.get('fmark')?.stdout === noFpuOutput('fmark');
-if (tsvmHasNoFpu) console.log('skipping fmark on tsvm: its CPUID reports no x87 FPU (issue 11 not landed)');
+const fmarkRun = smokeRuns.get('fmark');
+const tsvmHasNoFpu = fmarkRun?.stdout === noFpuOutput('fmark');
+const tsvmX87Missing = fmarkRun ? x87Unsupported('fmark', fmarkRun.stdout) : undefined;
+if (tsvmX87Missing) console.log(`skipping fmark on tsvm: ${tsvmX87Missing}`);
 
 describe('C benchmark guests', () => {
   it('lists a bench and a smoke image for every workload', () => {
@@ -95,7 +98,7 @@ describe('C benchmark guests', () => {
     expect(r.status).toBe(1); // debug-exit value 0
   });
 
-  it.skipIf(noCli || tsvmHasNoFpu)('fmark (x87) passes its self-check on tsvm', () => {
+  it.skipIf(noCli || tsvmX87Missing)('fmark (x87) passes its self-check on tsvm', () => {
     const r = smokeRuns.get('fmark')!;
     expect(r.stdout).toBe(guests['fmark-smoke'].output);
     expect(r.status).toBe(1);
@@ -135,6 +138,17 @@ describe('C benchmark guests', () => {
       `cmark: iterations 3, checksum ${guests['cmark-smoke'].checksum}, MISMATCH: the host computed 12345678\n`,
     );
     expect(r.status).toBe(3); // debug-exit value 1
+  });
+
+  it('tells an x87 executor that is missing or incomplete from a failing run', () => {
+    expect(x87Unsupported('fmark', noFpuOutput('fmark'))).toContain('CPUID reports no x87 FPU');
+    expect(x87Unsupported('fmark', 'fmark\nguest: CPU exception 6 at eip 00100504\n')).toBe(
+      'x87 incomplete: #UD at eip 0x00100504 (an x87 instruction the executor lacks)',
+    );
+    expect(x87Unsupported('fmark', 'fmark\nguest: CPU exception 7 at eip 00100010\n')).toContain('#NM');
+    // A page fault or a wrong checksum is a failure, not a missing feature.
+    expect(x87Unsupported('fmark', 'fmark\nguest: CPU exception 14 at eip 00100504\n')).toBeUndefined();
+    expect(x87Unsupported('fmark', 'fmark: iterations 3, checksum 00000000, MISMATCH: …\n')).toBeUndefined();
   });
 
   it('refuses a manifest entry with an unknown workload or a malformed checksum', () => {
