@@ -7,11 +7,13 @@ import { bytesOf, DEMO, IRQGUEST } from './guests.js';
 function collect() {
   let serial = '';
   const notes: string[] = [];
+  const booted: string[] = [];
   const statuses: VmStatus[] = [];
   const session = new VmSession({
     serial: (b) => {
       serial += new TextDecoder().decode(b);
     },
+    booted: (name) => booted.push(name),
     status: (s) => statuses.push(s),
     note: (level, text) => notes.push(`${level}: ${text}`),
   });
@@ -25,6 +27,7 @@ function collect() {
   return {
     session,
     notes,
+    booted,
     statuses,
     serial: () => serial,
     until,
@@ -75,6 +78,7 @@ describe('VmSession (the worker side, run under Node)', () => {
     await s.session.boot(bytesOf(IRQGUEST), 'irqguest.bin');
     await s.waitFor('type text and a dot');
     expect(await s.session.boot(new Uint8Array(0), 'empty.bin')).toBe(false);
+    expect(s.booted).toEqual(['irqguest.bin']); // the page keeps the running guest's screen
     expect(s.notes.at(-1)).toBe(
       "error: cannot boot 'empty.bin': flat binary: image is empty (at offset 0x0)",
     );
