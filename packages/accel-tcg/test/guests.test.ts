@@ -35,6 +35,7 @@ describe('CPU test guests match the QEMU reference', () => {
         const snapshot = r.machine.save();
         r.machine.load(snapshot);
       }
-    });
+      // A few guests take seconds on a loaded machine (2 cores shared by many test runs).
+    }, 60_000);
   }
 });
