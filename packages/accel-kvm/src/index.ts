@@ -1,4 +1,14 @@
 export { CPUID_ENTRY_WORDS, guestCpuid } from './cpuid.js';
+export {
+  advertisedPvFeatures,
+  KVM_CPUID_FEATURES,
+  KVM_CPUID_SIGNATURE,
+  KvmPvFeature,
+  type KvmPvFeatureName,
+  OFFERED_PV_FEATURES,
+  offeredPvFeatureMask,
+  PV_FEATURE_MSRS,
+} from './pv-features.js';
 export { KvmError } from './errors.js';
 export { KvmAccelerator, type KvmAcceleratorOptions } from './kvm-accelerator.js';
 export { KvmVm } from './kvm-vm.js';
