@@ -1,14 +1,4 @@
 export { CPUID_ENTRY_WORDS, guestCpuid } from './cpuid.js';
-export {
-  advertisedPvFeatures,
-  KVM_CPUID_FEATURES,
-  KVM_CPUID_SIGNATURE,
-  KvmPvFeature,
-  type KvmPvFeatureName,
-  OFFERED_PV_FEATURES,
-  offeredPvFeatureMask,
-  PV_FEATURE_MSRS,
-} from './pv-features.js';
 export { KvmError } from './errors.js';
 export { KvmAccelerator, type KvmAcceleratorOptions } from './kvm-accelerator.js';
 export { KvmVm } from './kvm-vm.js';
@@ -21,5 +11,15 @@ export {
   probeKvm,
   REQUIRED_CAPABILITIES,
 } from './probe.js';
+export {
+  advertisedPvFeatures,
+  KVM_CPUID_FEATURES,
+  KVM_CPUID_SIGNATURE,
+  KvmPvFeature,
+  type KvmPvFeatureName,
+  OFFERED_PV_FEATURES,
+  offeredPvFeatureMask,
+  PV_FEATURE_MSRS,
+} from './pv-features.js';
 export { compareTrace, type ExpectedIoctl, expectedIoctls, observedIoctls } from './state/plan-trace.js';
 export { KvmVcpu } from './vcpu/kvm-vcpu.js';

@@ -50,7 +50,8 @@ describe('KVM paravirtual features (CPUID 0x40000001)', () => {
   test("every offered feature's MSRs are part of the CPU state that snapshots and resets carry", () => {
     const carried = new Set([...RESET_MSRS, ...RUNTIME_MSRS]);
     for (const name of OFFERED_PV_FEATURES)
-      for (const msr of PV_FEATURE_MSRS[name] ?? []) expect(carried.has(msr), `${name} MSR ${msr}`).toBe(true);
+      for (const msr of PV_FEATURE_MSRS[name] ?? [])
+        expect(carried.has(msr), `${name} MSR ${msr}`).toBe(true);
   });
 });
 
