@@ -35,7 +35,7 @@ describe('CPU test guests match the QEMU reference', () => {
         const snapshot = r.machine.save();
         r.machine.load(snapshot);
       }
-      // A few guests take seconds on a loaded machine (2 cores shared by many test runs).
+      // CPU-bound guests: a second on a quiet machine, far more with other work on the cores.
     }, 60_000);
   }
 });
