@@ -115,7 +115,8 @@ describe('events and identification', () => {
         taken++;
       },
     });
-    const stop = await machine.run({ timeoutMs: 100 });
+    // The handler halts, so this only bounds a loaded machine (100 ms was too tight there).
+    const stop = await machine.run({ timeoutMs: 5_000 });
     // The handler halts without IRET: the second NMI stays pending (blocked), HLT is final.
     expect(text()).toBe('N');
     expect(taken).toBe(1);
