@@ -21,11 +21,17 @@ describe('x87 status word per the SDM', () => {
     // fninit; fldcw [0x37b]; fld1; fldz; fdivp st1, st0; fnstsw [0x604]; fnclex;
     // fstp tword [0x620]; fstp tword [0x630]; fninit; fldcw [0x37b]; fnstenv [0x640];
     // fnstcw [0x606]; hlt; data
-    machine.memory.load(0x7c00, bytes('db e3 d9 2e 4d 7c db 2e 51 7c d9 e8 d8 c9 dd 3e 00 06 db 3e 10 06 db e3 db 2e 5b 7c d9 e8 d8 c1 dd 3e 02 06 db e3 d9 2e 4f 7c d9 e8 d9 ee de f9 dd 3e 04 06 db e2 db 3e 20 06 db 3e 30 06 db e3 d9 2e 4f 7c d9 36 40 06 d9 3e 06 06 f4 7f 00 7b 03 00 00 00 00 c0 00 00 80 ff 3f 23 01 00 00 00 00 00 00 00 00 '));
+    machine.memory.load(
+      0x7c00,
+      bytes(
+        'db e3 d9 2e 4d 7c db 2e 51 7c d9 e8 d8 c9 dd 3e 00 06 db 3e 10 06 db e3 db 2e 5b 7c d9 e8 d8 c1 dd 3e 02 06 db e3 d9 2e 4f 7c d9 e8 d9 ee de f9 dd 3e 04 06 db e2 db 3e 20 06 db 3e 30 06 db e3 d9 2e 4f 7c d9 36 40 06 d9 3e 06 06 f4 7f 00 7b 03 00 00 00 00 c0 00 00 80 ff 3f 23 01 00 00 00 00 00 00 00 00 ',
+      ),
+    );
     await machine.run({ timeoutMs: 2000 });
     const b = ram.bytes!;
     const m = new DataView(b.buffer, b.byteOffset);
-    const hex = (o: number) => Array.from(b.subarray(o, o + 10), (x) => x.toString(16).padStart(2, '0')).join('');
+    const hex = (o: number) =>
+      Array.from(b.subarray(o, o + 10), (x) => x.toString(16).padStart(2, '0')).join('');
     // SDM Vol. 1 §8.1.3.2: C1 = 1 when the result was rounded up (PE with round-up), TOP = 6.
     expect(m.getUint16(0x600, true).toString(16)).toBe('3220');
     expect(hex(0x610)).toBe('0000000000010080ff3f'); // 1 + 2^-23

@@ -1,6 +1,7 @@
 import type { Handler, Insn } from '../../decode/insn.js';
 import type { Cpu } from '../../exec/cpu.js';
 import {
+  type Float80Env,
   f80Add,
   f80Div,
   f80Extract,
@@ -14,7 +15,6 @@ import {
   f80Scale,
   f80Sqrt,
   f80Sub,
-  type Float80Env,
   type RawExtended,
   type RemainderResult,
 } from '../../fpu/float80/index.js';
@@ -212,4 +212,3 @@ function remainder(f: (a: RawExtended, b: RawExtended, env: Float80Env) => Remai
 
 export const opFprem = remainder(f80Prem);
 export const opFprem1 = remainder(f80Prem1);
-

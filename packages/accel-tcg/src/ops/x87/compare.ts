@@ -1,14 +1,14 @@
 import type { Handler, Insn } from '../../decode/insn.js';
 import type { Cpu } from '../../exec/cpu.js';
-import { CF, OF, PF, SF, AF, ZF, setArith } from '../../exec/flags.js';
+import { AF, CF, OF, PF, SF, setArith, ZF } from '../../exec/flags.js';
 import {
+  F80Order,
+  type Float80Env,
   f80Compare,
   f80Examine,
   f80FromFloat32,
   f80FromFloat64,
   f80FromInt32,
-  F80Order,
-  type Float80Env,
   POS_ZERO,
   type RawExtended,
 } from '../../fpu/float80/index.js';
@@ -81,7 +81,11 @@ export function compareMemory(format: 'f32' | 'f64' | 'i32' | 'i16', pop: boolea
 /** D9 E4: FTST — compare ST(0) with +0.0. */
 export function opFtst(c: Cpu, i: Insn): void {
   enter(c, i, Entry.Data);
-  toConditionCodes(c, compareSt0(c, () => POS_ZERO, false, false, envOf(c)), 0);
+  toConditionCodes(
+    c,
+    compareSt0(c, () => POS_ZERO, false, false, envOf(c)),
+    0,
+  );
 }
 
 /** DB F0+i (FCOMI), DB E8+i (FUCOMI), DF F0+i (FCOMIP), DF E8+i (FUCOMIP): EFLAGS from the order. */

@@ -1,6 +1,7 @@
 import type { Handler, Insn } from '../../decode/insn.js';
 import type { Cpu } from '../../exec/cpu.js';
 import {
+  type Float80Env,
   f80Atan2,
   f80Cos,
   f80Sin,
@@ -9,7 +10,6 @@ import {
   f80TwoToXMinus1,
   f80YLog2X,
   f80YLog2XP1,
-  type Float80Env,
   POS_ONE,
   type RawExtended,
   type TrigResult,
