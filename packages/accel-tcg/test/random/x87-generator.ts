@@ -59,7 +59,9 @@ const SPECIALS: readonly [number, number, number][] = [
 /** One pool entry: 16 bytes read as m80, m64, m32, m16, m64int or BCD by the instruction. */
 function poolEntry(rng: Rng): number[] {
   const bytes = new Array(ENTRY).fill(0);
-  const put32 = (o: number, v: number) => le32(v).forEach((b, k) => (bytes[o + k] = b));
+  const put32 = (o: number, v: number) => {
+    for (const [k, b] of le32(v).entries()) bytes[o + k] = b;
+  };
   const kind = rng.int(10);
   let hi: number;
   let lo: number;
