@@ -31,6 +31,7 @@ export {
   type MultibootOptions,
   planMultiboot,
 } from './loaders/multiboot.js';
+export { type ImageOptions, type ImagePlan, planImage } from './loaders/plan-image.js';
 export { MAX_ROM_BYTES, type MappedRom, mapRom, ROM_MIRROR_BYTES } from './loaders/rom.js';
 export {
   HIGH_RAM_START,

@@ -1,13 +1,5 @@
 import type { MachineStop } from '@tsvm/core';
-import {
-  createPcMachine,
-  detectImage,
-  LoaderError,
-  mapRom,
-  type PcMachine,
-  planFlatBinary,
-  planMultiboot,
-} from '@tsvm/pc';
+import { createPcMachine, LoaderError, mapRom, type PcMachine, planImage } from '@tsvm/pc';
 import { chooseAccelerator } from '../accelerators.js';
 import { formatHelp, type OptionSpec, parseArgs } from '../args.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -170,35 +162,21 @@ function loadGuest(pc: PcMachine, config: RunConfig): void {
   }
   if (!config.image) return;
   const image = readFileBounded(config.image, MAX_IMAGE_BYTES, 'image');
-  const kind = detectImage(image);
-  if (kind === 'elf') {
-    throw new LoaderError(
-      'image',
-      'an ELF file without a Multiboot header (tsvm boots Multiboot kernels and flat binaries)',
-      0,
-    );
-  }
-  if (kind === 'multiboot') {
-    if (config.loadAddress !== undefined) note('--load-address is ignored for Multiboot kernels');
-    const modules = config.modules.map((m) => ({
-      data: readFileBounded(m.file, MAX_IMAGE_BYTES, 'module'),
-      string: m.string,
-    }));
-    const plan = planMultiboot(image, pc.machine.memory, pc.layout, {
-      cmdline: config.cmdline ?? '',
-      modules,
-    });
-    // With a ROM the firmware starts first; the kernel only waits in fw_cfg and memory.
-    if (config.rom) pc.setBoot({ ...plan, setCpu: () => {} });
-    else pc.setBoot(plan);
-    return;
-  }
-  if (config.modules.length > 0 || config.cmdline !== undefined)
-    note('--module and --append only apply to Multiboot kernels');
-  const plan = planFlatBinary(image, pc.machine.memory, {
-    address: config.loadAddress,
-    mode: config.entryMode,
+  const modules = config.modules.map((m) => ({
+    data: readFileBounded(m.file, MAX_IMAGE_BYTES, 'module'),
+    string: m.string,
+  }));
+  const { kind, plan } = planImage(image, pc.machine.memory, pc.layout, {
+    cmdline: config.cmdline,
+    modules,
+    loadAddress: config.loadAddress,
+    entryMode: config.entryMode,
   });
+  if (kind === 'multiboot' && config.loadAddress !== undefined)
+    note('--load-address is ignored for Multiboot kernels');
+  if (kind === 'flat' && (config.modules.length > 0 || config.cmdline !== undefined))
+    note('--module and --append only apply to Multiboot kernels');
+  // With a ROM the firmware starts first; the kernel only waits in fw_cfg and memory.
   pc.setBoot(config.rom ? { ...plan, setCpu: () => {} } : plan);
 }
 
