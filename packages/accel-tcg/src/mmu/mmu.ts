@@ -28,8 +28,9 @@ export class Mmu implements PhysicalAccess {
   tagR = this.supR;
   tagW = this.supW;
   private user = false;
-  private readonly mem: (Uint8Array | null)[] = new Array(TLB_SIZE).fill(null);
-  private readonly off = new Int32Array(TLB_SIZE);
+  /** Per TLB entry: the RAM bytes and the page's offset in them (compiled code reads these too). */
+  readonly mem: (Uint8Array | null)[] = new Array(TLB_SIZE).fill(null);
+  readonly off = new Int32Array(TLB_SIZE);
   private readonly physPage = new Int32Array(TLB_SIZE).fill(-1);
   /** Any TLB entry came from a large page: INVLPG must flush everything. */
   private largePages = false;
