@@ -1,5 +1,6 @@
 import type { SegmentRegister, X86CpuState } from '@tsvm/arch-x86';
 import type { GuestMemory, IoPortBus } from '@tsvm/core';
+import { FpuState } from '../fpu/fpu-state.js';
 import type { CodePages } from '../mmu/code-pages.js';
 import { Mmu } from '../mmu/mmu.js';
 import { fault, Vec } from './fault.js';
@@ -27,6 +28,8 @@ const CR0_PE = 1;
 export class Cpu implements FlagState {
   readonly r: Int32Array;
   readonly mmu: Mmu;
+  /** x87/MMX/SSE registers: an accessor over the canonical FXSAVE image in `state`. */
+  readonly fpu: FpuState;
   /** Address of the instruction being executed (faults report it). */
   ip = 0;
   /** Address of the next instruction. */
@@ -88,6 +91,7 @@ export class Cpu implements FlagState {
   ) {
     this.r = state.gprLow;
     this.mmu = new Mmu(state, memory, code);
+    this.fpu = new FpuState(state.fxsave);
   }
 
   /** After port I/O or MMIO: pick up A20 gate changes and return soon if the machine asks. */
