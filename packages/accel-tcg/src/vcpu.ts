@@ -7,6 +7,7 @@ import { IF, RF, TF } from './exec/flags.js';
 import { EventKind, raiseException } from './exec/interrupts.js';
 import { BlockCompiler } from './jit/block-compiler.js';
 import { Exit } from './jit/block-emitter.js';
+import { LockstepChecker } from './jit/lockstep.js';
 import { defaultJitMode, type TcgOptions } from './jit/options.js';
 import { CodePages } from './mmu/code-pages.js';
 import { hasBreakpoints, watchpointsOf } from './mmu/watchpoints.js';
@@ -22,6 +23,8 @@ export class TcgVcpu implements AcceleratorVcpu {
   readonly cache: BlockCache;
   /** The block compiler (its `enabled` is false with `jit: 'off'` or where `new Function` is refused). */
   readonly jit: BlockCompiler;
+  /** Set in `lockstep` mode: every compiled block is checked against the interpreter. */
+  readonly lockstep: LockstepChecker | undefined;
   private readonly state: X86CpuState;
 
   constructor(
@@ -34,6 +37,12 @@ export class TcgVcpu implements AcceleratorVcpu {
     this.cpu = new Cpu(this.state, binding.memory, binding.ports, code);
     this.jit = new BlockCompiler(this.cpu, options, options.jit ?? defaultJitMode());
     this.cache.onClear = () => this.jit.evictAll();
+    if (this.jit.enabled && this.jit.mode === 'lockstep')
+      this.lockstep = new LockstepChecker(
+        this.cpu,
+        (block, upTo) => this.interpretPrefix(block, upTo),
+        () => this.jit.hook,
+      );
     code.attach({
       dropFastWrites: (page) => this.cpu.mmu.dropFastWrites(page),
       invalidateCode: (page) => this.cache.invalidatePage(page),
@@ -138,7 +147,11 @@ export class TcgVcpu implements AcceleratorVcpu {
         if (jit !== undefined && !singleStep) {
           if (block.fn === undefined) jit.consider(block);
           if (block.fn !== undefined && block.ss32 === c.ss32) {
-            blocks += this.runCompiled(block, blocks, startRetired, maxInsns) - 1;
+            if (this.lockstep) {
+              cache.current = block;
+              c.breakBlock = false;
+              this.lockstep.run(block);
+            } else blocks += this.runCompiled(block, blocks, startRetired, maxInsns) - 1;
             block = undefined as unknown as Block;
           }
         }
@@ -258,6 +271,31 @@ export class TcgVcpu implements AcceleratorVcpu {
       if (next.ss32 !== c.ss32) return ran;
       b = next;
     }
+  }
+
+  /** Interpret the first `upTo` instructions of `block` (lockstep checking's reference run). */
+  private interpretPrefix(block: Block, upTo: number): void {
+    const c = this.cpu;
+    this.cache.current = block;
+    c.breakBlock = false;
+    const insns = block.insns;
+    let k = 0;
+    try {
+      for (; k < upTo; k++) {
+        const insn = insns[k];
+        c.ip = c.eip;
+        c.eip = c.code32 ? (c.eip + insn.len) >>> 0 : (c.eip + insn.len) & 0xffff;
+        insn.exec(c, insn);
+        if (c.breakBlock) {
+          k++;
+          break;
+        }
+      }
+    } catch (e) {
+      c.retired += k;
+      throw e;
+    }
+    c.retired += k;
   }
 
   /** Instruction breakpoints (DR7 L/G bits with R/W = 00): #DB before the instruction runs. */

@@ -35,6 +35,6 @@ describe('CPU test guests match the QEMU reference', () => {
         const snapshot = r.machine.save();
         r.machine.load(snapshot);
       }
-    });
+    }, 60_000); // several seconds each; more on a loaded machine
   }
 });

@@ -132,7 +132,8 @@ export class BlockEmitter {
   /** Start translated instruction `k`. */
   begin(k: number): void {
     this.pendingAt.set(k, this.flags);
-    this.line(`pos = ${k};`);
+    // The marker names the instruction in the source (tests plant bugs after it).
+    this.line(`/*@insn ${k} opc ${this.insns[k].opc.toString(16)}*/ pos = ${k};`);
   }
 
   // ---- memory ---------------------------------------------------------------------------------
