@@ -35,6 +35,7 @@ describe('CPU test guests match the QEMU reference', () => {
         const snapshot = r.machine.save();
         r.machine.load(snapshot);
       }
-    }, 60_000); // several seconds each; more on a loaded machine
+      // CPU-bound guests: a second on a quiet machine, far more with other work on the cores.
+    }, 60_000);
   }
 });

@@ -1,4 +1,5 @@
 export { Cmos, CmosRtc, type CmosRtcOptions } from './devices/cmos-rtc.js';
+export { CoprocessorError } from './devices/coprocessor-error.js';
 export { DEBUG_EXIT_PORT, DebugExit } from './devices/debug-exit.js';
 export { FastA20 } from './devices/fast-a20.js';
 export { FW_CFG_DATA_PORT, FW_CFG_SELECTOR_PORT, FwCfg, FwCfgKey } from './devices/fw-cfg.js';
@@ -30,6 +31,7 @@ export {
   type MultibootOptions,
   planMultiboot,
 } from './loaders/multiboot.js';
+export { type ImageOptions, type ImagePlan, planImage } from './loaders/plan-image.js';
 export { MAX_ROM_BYTES, type MappedRom, mapRom, ROM_MIRROR_BYTES } from './loaders/rom.js';
 export {
   HIGH_RAM_START,

@@ -1,6 +1,7 @@
 import { type X86CpuState, x86Arch } from '@tsvm/arch-x86';
 import { type Accelerator, Machine } from '@tsvm/core';
 import { CmosRtc } from './devices/cmos-rtc.js';
+import { CoprocessorError } from './devices/coprocessor-error.js';
 import { DebugExit } from './devices/debug-exit.js';
 import { FastA20 } from './devices/fast-a20.js';
 import { FwCfg, FwCfgKey } from './devices/fw-cfg.js';
@@ -42,10 +43,11 @@ export interface PcDevices {
   readonly debugExit: DebugExit;
   readonly resetControl: ResetControl;
   readonly fastA20: FastA20;
+  readonly coprocessorError: CoprocessorError;
 }
 
 /** ISA IRQ numbers of the board's devices. */
-export const PcIrq = { Pit: 0, Com1: 4, Rtc: 8 } as const;
+export const PcIrq = { Pit: 0, Com1: 4, Rtc: 8, Fpu: 13 } as const;
 
 export interface PcMachine {
   readonly machine: Machine<X86CpuState>;
@@ -100,6 +102,8 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
       ramBytes: layout.ramBytes,
       cpuCount: 1,
     });
+    const coprocessorError = new CoprocessorError(machine, (level) => pic.setIrq(PcIrq.Fpu, level));
+    router.coprocessorError = coprocessorError;
     const fwCfg = new FwCfg(machine);
     fwCfg.setU16(FwCfgKey.NbCpus, 1);
     fwCfg.setU16(FwCfgKey.MaxCpus, 1);
@@ -116,7 +120,19 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
     return {
       machine,
       layout,
-      devices: { pic, pit, uart, rtc, fwCfg, apic, post, debugExit, resetControl, fastA20 },
+      devices: {
+        pic,
+        pit,
+        uart,
+        rtc,
+        fwCfg,
+        apic,
+        post,
+        debugExit,
+        resetControl,
+        fastA20,
+        coprocessorError,
+      },
       get boot() {
         return boot;
       },

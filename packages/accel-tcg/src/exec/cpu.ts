@@ -79,6 +79,10 @@ export class Cpu implements FlagState {
   ioCount = 0;
   /** The machine wants the vCPU back (set by the run loop; polled after I/O). */
   exitRequested: () => boolean = () => false;
+  /** FERR# as this CPU drives it (an unmasked x87 exception reported with CR0.NE = 0). */
+  ferr = false;
+  /** Where output pins go: the board routes them (PC: FERR# → IRQ 13). Set by the vCPU. */
+  cpuOutput: (line: string, level: boolean) => void = () => {};
   private a20 = true;
   /** Virtual clock (ns); the TSC counts at 1 GHz of virtual time from `tscBase`. */
   nowNs: () => number = () => 0;
@@ -103,6 +107,14 @@ export class Cpu implements FlagState {
       this.a20 = this.state.a20Enabled;
       this.mmu.flush();
     }
+    this.breakBlock = true;
+  }
+
+  /** Drive FERR#; a change ends the block so a resulting interrupt is taken promptly. */
+  setFerr(level: boolean): void {
+    if (this.ferr === level) return;
+    this.ferr = level;
+    this.cpuOutput('ferr', level);
     this.breakBlock = true;
   }
 

@@ -1,0 +1,56 @@
+import type { GuestMemory } from '@tsvm/core';
+import type { PcLayout } from '../pc-layout.js';
+import type { BootPlan } from './boot-plan.js';
+import { detectImage, type ImageKind } from './detect.js';
+import { planFlatBinary } from './flat.js';
+import { LoaderError } from './loader-error.js';
+import { type MultibootModule, planMultiboot } from './multiboot.js';
+
+export interface ImageOptions {
+  /** Multiboot: the kernel command line (default empty). */
+  readonly cmdline?: string;
+  /** Multiboot: modules with their strings. */
+  readonly modules?: readonly MultibootModule[];
+  /** Flat binaries: load address (default 0x7C00). */
+  readonly loadAddress?: number;
+  /** Flat binaries: `real` (default, like a boot sector) or `protected` (flat 32-bit). */
+  readonly entryMode?: 'real' | 'protected';
+}
+
+/** A boot plan and the kind of image it was made from. */
+export interface ImagePlan {
+  readonly kind: Exclude<ImageKind, 'elf'>;
+  readonly plan: BootPlan;
+}
+
+/**
+ * The boot plan for any image tsvm boots without firmware: a Multiboot kernel (ELF or a.out
+ * kludge) or a flat binary. A plain ELF without a Multiboot header is refused rather than
+ * copied as raw bytes. Used by the CLI and the web page alike.
+ */
+export function planImage(
+  image: Uint8Array,
+  memory: GuestMemory,
+  layout: PcLayout,
+  options: ImageOptions = {},
+): ImagePlan {
+  const kind = detectImage(image);
+  if (kind === 'elf') {
+    throw new LoaderError(
+      'image',
+      'an ELF file without a Multiboot header (tsvm boots Multiboot kernels and flat binaries)',
+      0,
+    );
+  }
+  if (kind === 'multiboot') {
+    const plan = planMultiboot(image, memory, layout, {
+      cmdline: options.cmdline ?? '',
+      modules: options.modules ?? [],
+    });
+    return { kind, plan };
+  }
+  return {
+    kind,
+    plan: planFlatBinary(image, memory, { address: options.loadAddress, mode: options.entryMode }),
+  };
+}
