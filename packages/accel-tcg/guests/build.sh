@@ -13,3 +13,6 @@ done
 # The randomized test's runner is not a guest on its own (it calls generated code).
 nasm -f bin -w-number-overflow -I . -l random/runner.lst -o random/runner.bin random/runner.asm
 echo "built random/runner.bin"
+# The block compiler's memory-bound guest (not checked against QEMU: it may run forever).
+nasm -f bin -w-number-overflow -I . -l jit/codegen.lst -o jit/codegen.bin jit/codegen.asm
+echo "built jit/codegen.bin"

@@ -37,6 +37,7 @@ export class TcgVcpu implements AcceleratorVcpu {
     this.cpu = new Cpu(this.state, binding.memory, binding.ports, code);
     this.jit = new BlockCompiler(this.cpu, options, options.jit ?? defaultJitMode());
     this.cache.onClear = () => this.jit.evictAll();
+    this.cache.onInvalidate = (b) => this.jit.forget(b);
     if (this.jit.enabled && this.jit.mode === 'lockstep')
       this.lockstep = new LockstepChecker(
         this.cpu,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { VmOptions } from '@tsvm/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import { TcgAccelerator, type TcgOptions, type TcgVcpu, type TcgVm } from '../src/index.js';
@@ -85,6 +86,25 @@ describe('compiled code behaves as the interpreter', () => {
     expect(vcpu.jit.evictions).toBeGreaterThan(0);
     expect(vcpu.jit.bytes).toBeLessThanOrEqual(16384);
   }, 60_000);
+});
+
+describe('bounded memory', () => {
+  test('a guest that keeps writing new code stays within the compiled-code budget', async () => {
+    const rom = new Uint8Array(readFileSync(new URL('../guests/jit/codegen.bin', import.meta.url)));
+    const { accel, vcpu } = accelerator({ jit: 'on', codeBudgetBytes: 64 * 1024 });
+    const { createGuestMachine } = await import('./harness/tcg-runner.js');
+    const { machine, output } = await createGuestMachine(rom, accel);
+    machine.memory.write(0x7000, 4, 1500); // rounds
+    const stop = await machine.run({ timeoutMs: 120_000 });
+    expect(stop).toEqual({ reason: 'exit', status: 1 });
+    expect(output.length).toBeGreaterThan(0);
+    const jit = vcpu().jit;
+    // Each round's function is new code; compiled when hot until its page has been rewritten
+    // often, then compiled ever more rarely (compiling costs more than the function's runs).
+    expect(jit.compiledCount).toBeGreaterThan(16);
+    expect(jit.compiledCount).toBeLessThan(1500);
+    expect(jit.bytes).toBeLessThanOrEqual(64 * 1024);
+  }, 120_000);
 });
 
 describe('lockstep checking', () => {

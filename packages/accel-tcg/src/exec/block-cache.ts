@@ -25,6 +25,8 @@ export class Block {
   /** Block compiler: times entered while interpreted, the compiled function and what it assumes. */
   hits = 0;
   fn: CompiledBlock | undefined = undefined;
+  /** Size of the compiled function's source (counted against the code budget). */
+  fnBytes = 0;
   /** The stack size the compiled code was generated for (it runs only while SS matches). */
   ss32 = false;
   /** Direct links for the static exits (fall-through, taken), valid while the MMU generation matches. */
@@ -52,6 +54,8 @@ export class BlockCache {
   translated = 0;
   /** Called when every block is dropped (the block compiler forgets its compiled code). */
   onClear: () => void = () => {};
+  /** Called for each block a code write drops. */
+  onInvalidate: (b: Block) => void = () => {};
 
   constructor(
     private readonly cpu: () => Cpu,
@@ -74,6 +78,7 @@ export class BlockCache {
     for (const b of list) {
       b.valid = false;
       this.blocks.delete(b.key);
+      this.onInvalidate(b);
       if (b === this.current) this.cpu().breakBlock = true;
     }
   }

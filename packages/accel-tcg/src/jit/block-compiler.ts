@@ -24,6 +24,12 @@ export class BlockCompiler {
   compiledCount = 0;
   evictions = 0;
   private readonly live = new Set<Block>();
+  /**
+   * Physical page → times its compiled code was dropped by code writes. A page that keeps being
+   * rewritten (a guest generating code) needs twice the entries per drop before it is compiled
+   * again: compiling costs about a hundred interpreted runs of the block.
+   */
+  private readonly rewrites = new Map<number, number>();
   /** Test hook: rewrites generated source (plants bugs for the lockstep harness). */
   hook: SourceHook | undefined;
 
@@ -51,7 +57,8 @@ export class BlockCompiler {
   /** Count an entry of an interpreted block; compile it when it is hot. */
   consider(block: Block): void {
     if (!this.enabled || block.key < 0 || !this.cpu.code32) return;
-    if (++block.hits <= this.threshold) return;
+    const backoff = this.rewrites.get(block.physPage) ?? 0;
+    if (++block.hits <= this.threshold * 2 ** Math.min(backoff, 12)) return;
     this.compile(block);
   }
 
@@ -61,9 +68,20 @@ export class BlockCompiler {
     this.bytes += source.length;
     this.compiledCount++;
     block.fn = fn;
+    block.fnBytes = source.length;
     block.ss32 = this.cpu.ss32;
     this.live.add(block);
     return fn;
+  }
+
+  /** A code write dropped `block`: its compiled code no longer counts against the budget. */
+  forget(block: Block): void {
+    if (!this.live.delete(block)) return;
+    if (this.rewrites.size >= 65536) this.rewrites.clear();
+    this.rewrites.set(block.physPage, (this.rewrites.get(block.physPage) ?? 0) + 1);
+    this.bytes -= block.fnBytes;
+    block.fn = undefined;
+    block.links[0] = block.links[1] = undefined;
   }
 
   /** Drop every compiled function (budget reached, or the block cache was cleared). */

@@ -21,7 +21,7 @@ export interface TcgOptions {
 }
 
 export const DEFAULT_HOT_THRESHOLD = 24;
-export const DEFAULT_CODE_BUDGET_BYTES = 16 << 20;
+export const DEFAULT_CODE_BUDGET_BYTES = 4 << 20;
 
 const hostEnv = (name: string): string | undefined =>
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
