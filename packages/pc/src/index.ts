@@ -41,6 +41,8 @@ export {
   MIN_RAM_BYTES,
   PcLayout,
   RamSizeError,
+  SHADOW_RAM_NAME,
+  SHADOW_RAM_START,
 } from './pc-layout.js';
 export {
   createPcMachine,
