@@ -6,7 +6,7 @@ import { forgetNotice } from '../src/jit/block-compiler.js';
 import { forgetFunctionProbe } from '../src/jit/function-support.js';
 import { defaultJitMode } from '../src/jit/options.js';
 import { listGuests, loadGuest } from './harness/fixtures.js';
-import { runGuest } from './harness/tcg-runner.js';
+import { runGuest, runGuestOnPc } from './harness/tcg-runner.js';
 
 /** A tcg accelerator with `options` that hands out its vCPUs (to look at the compiler's counters). */
 function accelerator(options: TcgOptions): { accel: TcgAccelerator; vcpu: () => TcgVcpu } {
@@ -119,7 +119,8 @@ describe('lockstep checking', () => {
     'guest %s runs in lockstep without a difference',
     async (name) => {
       const { accel } = accelerator({ jit: 'lockstep' });
-      const r = await runGuest(loadGuest(name).rom, budget, accel);
+      const g = loadGuest(name);
+      const r = g.pcBoard ? await runGuestOnPc(g.rom, budget, accel) : await runGuest(g.rom, budget, accel);
       expect(r.stop.reason, JSON.stringify(r.stop)).not.toBe('error');
     },
     60_000,

@@ -269,7 +269,8 @@ export function describeInsn(block: Block, k: number): string {
  * note the resulting state, undo it, run the interpreter over the same instructions, and compare
  * general registers, EIP, EFLAGS, segment registers, control registers, CPL, halt/shadow/NMI
  * state, retired count, the fault raised and every byte written. A block that did port I/O,
- * touched MMIO or wrote into translated code cannot be replayed: its compiled run stands.
+ * touched MMIO, wrote into translated code or otherwise asked to stop (`breakBlock`: device
+ * signals such as FERR#, mode changes) cannot be replayed: its compiled run stands.
  * On a difference, prefixes of the block are compiled and compared one by one to name the
  * first instruction whose generated code is wrong.
  */
@@ -343,7 +344,9 @@ export class LockstepChecker {
     }
     const journal = mmu.journal ?? [];
     const snap = this.after[this.turn++ & 1].take(c, fault);
-    const unreplayable = c.ioCount !== io || mmu.ioHappened || mmu.codeWrites !== codeWrites;
+    // A block that asked to stop (I/O, a device signal such as FERR#, a mode change, a code
+    // write) may have had effects outside the CPU and memory: it is not run a second time.
+    const unreplayable = c.ioCount !== io || mmu.ioHappened || mmu.codeWrites !== codeWrites || c.breakBlock;
     if (unreplayable) mmu.journal = undefined;
     return {
       snap,

@@ -61,8 +61,12 @@ export async function runGuest(
  * whose source says `; BOARD: pc`: the ROM mapped below 4 GiB with its low mirror, port 0xE9
  * added as the debug console.
  */
-export async function runGuestOnPc(rom: Uint8Array, timeoutMs = 20000): Promise<GuestRun> {
-  const pc = await createPcMachine({ accelerator: tcg, ramBytes: 32 * 1024 * 1024, onGuestReset: 'stop' });
+export async function runGuestOnPc(
+  rom: Uint8Array,
+  timeoutMs = 20000,
+  accelerator: Accelerator = tcg,
+): Promise<GuestRun> {
+  const pc = await createPcMachine({ accelerator, ramBytes: 32 * 1024 * 1024, onGuestReset: 'stop' });
   const machine = pc.machine;
   mapRom(machine.memory, rom);
   const output: number[] = [];
