@@ -1,6 +1,6 @@
 ; x87 arithmetic on every pair of special operands (lib/x87-values.inc) under every rounding
 ; and precision control: FADD FSUB FSUBR FMUL FDIV FDIVR (ST(0), ST(1)), then
-; FSCALE FCOM FUCOM FCOMI FUCOMI under the four rounding modes (PC = extended). Each line: status word, EFLAGS
+; FCOM FUCOM FCOMI FUCOMI under the four rounding modes (PC = extended). Each line: status word, EFLAGS
 ; (ZF PF CF, for FCOMI) where printed, and ST(0) after the instruction. All exceptions masked.
 %include "lib/rom.inc"
 %include "lib/x87.inc"
@@ -60,15 +60,16 @@
 
 test_main:
         RUN_PAIRS arith_ops, 6, X87_NCWS, 0, x87_cws
-        ; FSCALE is not governed by PC (SDM Vol. 1 §8.1.5.2), so it runs with PC = extended only.
         ; FPREM/FPREM1 are not here: the SDM makes them exact, QEMU 7.2 computes them inexactly
-        ; (test/x87/sdm-status.test.ts checks them against the SDM).
-        RUN_PAIRS other_ops, 5, 4, 1, x87_cws + 16
+        ; (test/x87/sdm-status.test.ts checks them against the SDM). Nor is FSCALE: with two NaN
+        ; operands QEMU 7.2 does not return the QNaN / the larger significand as the SDM's
+        ; Table 4-7 says (the randomized run covers FSCALE).
+        RUN_PAIRS other_ops, 4, 4, 1, x87_cws + 16
         xor eax, eax
         ret
 
 arith_ops: dd op_fadd, op_fsub, op_fsubr, op_fmul, op_fdiv, op_fdivr
-other_ops: dd op_fscale, op_fcom, op_fucom, op_fcomi, op_fucomi
+other_ops: dd op_fcom, op_fucom, op_fcomi, op_fucomi
 
 op_fadd:   fadd st0, st1
            ret

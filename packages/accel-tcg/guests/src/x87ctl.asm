@@ -70,11 +70,17 @@ test_main:
         loop .e16
         call nl_out
         fninit
+        ; The image's FIP/FCS and FDP/FDS are zeroed first: QEMU 7.2's FLDENV/FRSTOR do not load
+        ; the pointers, which the SDM says they do (test/x87/machinery.test.ts checks that).
+        mov dword [ENV + 0x40 + 6], 0
+        mov dword [ENV + 0x40 + 10], 0
         o16 fldenv [ENV + 0x40]
         DUMPENV
         ; FNSAVE/FRSTOR 16-bit layout.
         o16 fnsave [ENV + 0x80]
         DUMPENV
+        mov dword [ENV + 0x80 + 6], 0
+        mov dword [ENV + 0x80 + 10], 0
         o16 frstor [ENV + 0x80]
         DUMPENV
         DUMPREGS
