@@ -219,23 +219,23 @@ export class TcgVcpu implements AcceleratorVcpu {
               this.state.dr6 = (dr6 | (step ? 0x4000 : 0)) >>> 0;
               raiseException(c, Vec.DB, -1);
             }
-          }
-          const watched = allHits & ~0xf ? host.watchpointHit(allHits) : undefined;
-          if (watched) {
-            cache.current = undefined;
-            const kind = watched.breakpoint.kind as 'write' | 'read' | 'access';
-            const address = (c.sbase[1] + c.eip) >>> 0;
-            return {
-              kind: 'debug',
-              reason: 'watchpoint',
-              address,
-              dataAddress: watched.watch.lin,
-              watchKind: kind,
-            };
-          }
-          if (host.singleStep) {
-            cache.current = undefined;
-            return { kind: 'debug', reason: 'step', address: (c.sbase[1] + c.eip) >>> 0 };
+            const watched = allHits & ~0xf ? host.watchpointHit(allHits) : undefined;
+            if (watched) {
+              cache.current = undefined;
+              const kind = watched.breakpoint.kind as 'write' | 'read' | 'access';
+              const address = (c.sbase[1] + c.eip) >>> 0;
+              return {
+                kind: 'debug',
+                reason: 'watchpoint',
+                address,
+                dataAddress: watched.watch.lin,
+                watchKind: kind,
+              };
+            }
+            if (host.singleStep) {
+              cache.current = undefined;
+              return { kind: 'debug', reason: 'step', address: (c.sbase[1] + c.eip) >>> 0 };
+            }
           }
         }
       } catch (e) {
