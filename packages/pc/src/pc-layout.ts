@@ -6,6 +6,9 @@ const MiB = 1024 * KiB;
 /** Conventional memory ends where the VGA window starts. */
 export const LOW_RAM_END = 0xa0000;
 export const HIGH_RAM_START = 0x100000;
+/** Option-ROM and BIOS shadow RAM (0xC0000-0xFFFFF): writable, reported reserved; a mapped ROM replaces it. */
+export const BIOS_SHADOW_START = 0xc0000;
+export const BIOS_SHADOW_NAME = 'bios-shadow';
 export const MIN_RAM_BYTES = 2 * MiB;
 /** RAM stays below the 32-bit PCI/APIC hole; nothing above 4 GiB is mapped. */
 export const MAX_RAM_BYTES = 3 * 1024 * MiB;
@@ -14,7 +17,7 @@ export const MAX_RAM_BYTES = 3 * 1024 * MiB;
 export interface MemoryMapEntry {
   readonly base: number;
   readonly length: number;
-  /** 1 = usable RAM, 2 = reserved. */
+  /** 1 = usable RAM, 2 = reserved (the E820 types). */
   readonly type: 1 | 2;
 }
 
@@ -51,6 +54,7 @@ export class PcLayout {
 
   map(memory: GuestMemory): void {
     memory.addRam('ram-low', 0, LOW_RAM_END);
+    memory.addRam(BIOS_SHADOW_NAME, BIOS_SHADOW_START, HIGH_RAM_START - BIOS_SHADOW_START);
     memory.addRam('ram-high', HIGH_RAM_START, this.ramTop - HIGH_RAM_START);
   }
 

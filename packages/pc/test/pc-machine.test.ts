@@ -41,11 +41,12 @@ describe('the PC board', () => {
     expect(resets.at(-1)).toBe('boot');
   });
 
-  it('lays out RAM below 640 KiB and from 1 MiB, and refuses unsupported sizes', async () => {
+  it('lays out RAM below 640 KiB, BIOS shadow RAM and RAM from 1 MiB, and refuses unsupported sizes', async () => {
     const pc = await makePc({ ramBytes: 8 * 1024 * 1024 });
     const ram = pc.machine.memory.regions.filter((r) => r.kind === 'ram').map((r) => [r.base, r.size]);
     expect(ram).toEqual([
       [0, 0xa0000],
+      [0xc0000, 0x40000],
       [0x100000, 7 * 1024 * 1024],
     ]);
     await expect(makePc({ ramBytes: 1024 * 1024 })).rejects.toThrow(

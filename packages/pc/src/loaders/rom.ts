@@ -1,4 +1,5 @@
 import type { GuestMemory, MemoryRegion } from '@tsvm/core';
+import { BIOS_SHADOW_NAME } from '../pc-layout.js';
 import { LoaderError } from './loader-error.js';
 
 const FOUR_GIB = 2 ** 32;
@@ -36,11 +37,15 @@ export function mapRom(memory: GuestMemory, image: Uint8Array): MappedRom {
   const base = FOUR_GIB - size;
   const mirrorSize = Math.min(size, ROM_MIRROR_BYTES);
   const mirrorBase = 0x100000 - mirrorSize;
+  // The ROM's mirror takes the place of the BIOS shadow RAM, as a chipset's PAM registers would.
+  const shadow = memory.regions.find((r) => r.name === BIOS_SHADOW_NAME);
+  const overlapsShadow = shadow && mirrorBase < shadow.base + shadow.size && shadow.base < 0x100000;
   for (const [what, start, length] of [
     ['ROM', base, size],
     ['ROM mirror', mirrorBase, mirrorSize],
   ] as const) {
     for (const r of memory.regions) {
+      if (r === shadow && what === 'ROM mirror') continue;
       if (start < r.base + r.size && r.base < start + length) {
         throw new LoaderError(
           'rom',
@@ -48,6 +53,11 @@ export function mapRom(memory: GuestMemory, image: Uint8Array): MappedRom {
         );
       }
     }
+  }
+  if (shadow && overlapsShadow) {
+    memory.remove(shadow);
+    // Keep the part of the shadow below the mirror (option-ROM space) as RAM.
+    if (mirrorBase > shadow.base) memory.addRam(BIOS_SHADOW_NAME, shadow.base, mirrorBase - shadow.base);
   }
   const rom = memory.addRom('rom', base, size);
   rom.bytes!.fill(0xff, 0, size - image.length);
