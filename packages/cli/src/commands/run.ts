@@ -5,7 +5,9 @@ import {
   LoaderError,
   mapRom,
   type PcMachine,
+  parseBzImageHeader,
   planFlatBinary,
+  planLinuxBoot,
   planMultiboot,
 } from '@tsvm/pc';
 import { chooseAccelerator } from '../accelerators.js';
@@ -28,7 +30,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     help: 'tcg, kvm, auto (default), or a module path/package exporting an accelerator',
   },
   { name: 'memory', short: 'm', value: 'SIZE', help: 'guest RAM, e.g. 128M (default), 1G' },
-  { name: 'append', value: 'CMDLINE', help: 'kernel command line (Multiboot)' },
+  {
+    name: 'kernel',
+    value: 'FILE',
+    help: 'Linux bzImage to boot (as QEMU -kernel; a bzImage IMAGE works too)',
+  },
+  { name: 'initrd', value: 'FILE', help: 'initial ramdisk for a Linux kernel' },
+  { name: 'append', value: 'CMDLINE', help: 'kernel command line (Linux, Multiboot)' },
   {
     name: 'module',
     value: 'FILE[,STRING]',
@@ -65,7 +73,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
 export const RUN_HELP = formatHelp(
   'tsvm run [IMAGE] [options]',
   [
-    'Boot IMAGE (Multiboot ELF or a.out-kludge kernel, or a flat binary) or a --rom on a PC.',
+    'Boot IMAGE (a Linux bzImage, a Multiboot ELF or a.out-kludge kernel, or a flat binary) or a --rom on a PC.',
+    'Linux: tsvm run --kernel bzImage --initrd initrd.gz --append "console=ttyS0" (see tsvm fetch-linux).',
     "The exit status is the guest's debug-exit status ((v << 1) | 1 for a write of v to port 0xf4);",
     `tsvm's own statuses are even: ${ExitCode.Ok} halted/quit, ${ExitCode.Usage} usage, ${ExitCode.Startup} startup error, ${ExitCode.GuestError} accelerator error, ${ExitCode.Timeout} timeout.`,
     'Console: stdin goes to COM1; Ctrl-A x quits, Ctrl-A h lists the other keys.',
@@ -75,6 +84,7 @@ export const RUN_HELP = formatHelp(
 
 interface RunConfig {
   image?: string;
+  initrd?: string;
   accel: string;
   ramBytes: number;
   cmdline?: string;
@@ -99,7 +109,14 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
       `run: one IMAGE expected, got ${positional.length}: ${positional.join(' ')}`,
       ExitCode.Usage,
     );
-  const image = positional[0];
+  if (positional.length > 0 && one('kernel') !== undefined)
+    throw new CliError(
+      `run: give the kernel either as IMAGE or with --kernel, not both ('${positional[0]}', '${one('kernel')}')`,
+      ExitCode.Usage,
+    );
+  const image = positional[0] ?? one('kernel');
+  if (one('initrd') !== undefined && !image)
+    throw new CliError('run: --initrd needs a kernel (--kernel FILE)', ExitCode.Usage);
   if (!image && !one('rom') && !one('loadvm'))
     throw new CliError("run: give an IMAGE or --rom FILE (see 'tsvm run --help')", ExitCode.Usage);
   const trace = new Set<string>();
@@ -143,6 +160,7 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
   if (one('control') !== undefined) parseControlAddress(one('control')!);
   return {
     image,
+    initrd: one('initrd'),
     accel: one('accel') ?? 'auto',
     ramBytes: parseSize(one('memory') ?? '128M', '-m'),
     cmdline: one('append'),
@@ -162,14 +180,40 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
 
 const note = (line: string) => process.stderr.write(`tsvm: ${line}\n`);
 
-function loadGuest(pc: PcMachine, config: RunConfig): void {
+/** A Linux bzImage: 64-bit kernels enter at startup_64 where the accelerator runs long mode (KVM). */
+function loadLinux(pc: PcMachine, config: RunConfig, image: Uint8Array, accelName: string): void {
+  if (config.modules.length > 0) note('--module only applies to Multiboot kernels; use --initrd');
+  if (config.loadAddress !== undefined) note('--load-address is ignored for Linux kernels');
+  const initrd = config.initrd ? readFileBounded(config.initrd, MAX_IMAGE_BYTES, 'initrd') : undefined;
+  const entry = parseBzImageHeader(image).kernel64 && accelName === 'kvm' ? '64' : '32';
+  const plan = planLinuxBoot(image, pc.machine.memory, pc.layout, {
+    cmdline: config.cmdline ?? '',
+    initrd,
+    entry,
+    acpi: pc.acpi,
+  });
+  pc.setBoot(config.rom ? { ...plan, setCpu: () => {} } : plan);
+}
+
+function loadGuest(pc: PcMachine, config: RunConfig, accelName: string): void {
   if (config.rom) {
     const rom = readFileBounded(config.rom, 16 * 1024 * 1024, 'ROM');
-    mapRom(pc.machine.memory, rom);
+    try {
+      mapRom(pc.machine.memory, rom);
+    } catch (e) {
+      if (e instanceof LoaderError) throw new CliError(`'${config.rom}': ${e.message}`);
+      throw e;
+    }
   }
   if (!config.image) return;
   const image = readFileBounded(config.image, MAX_IMAGE_BYTES, 'image');
   const kind = detectImage(image);
+  if (kind === 'bzimage') {
+    loadLinux(pc, config, image, accelName);
+    return;
+  }
+  if (config.initrd !== undefined)
+    throw new CliError(`--initrd: '${config.image}' is not a Linux bzImage (--initrd is for Linux kernels)`);
   if (kind === 'elf') {
     throw new LoaderError(
       'image',
@@ -283,9 +327,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     if (config.trace.has('post'))
       pc.devices.post.trace = (code) => note(`trace: POST 0x${code.toString(16).padStart(2, '0')}`);
     try {
-      loadGuest(pc, config);
+      loadGuest(pc, config, accelerator.name);
     } catch (e) {
-      if (e instanceof LoaderError || e instanceof CliError) throw new CliError(e.message);
+      if (e instanceof LoaderError) throw new CliError(`'${config.image}': ${e.message}`);
+      if (e instanceof CliError) throw new CliError(e.message);
       throw e;
     }
     if (config.loadvm) {
