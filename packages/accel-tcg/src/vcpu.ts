@@ -31,6 +31,7 @@ export class TcgVcpu implements AcceleratorVcpu {
       invalidateCode: (page) => this.cache.invalidatePage(page),
     });
     this.cpu.exitRequested = () => binding.exitRequested();
+    this.cpu.cpuOutput = (line, level) => binding.interrupts.cpuOutput?.(line, level);
     this.cpu.nowNs = () => binding.nowNs();
   }
 

@@ -35,6 +35,7 @@ describe('CPU test guests match the QEMU reference', () => {
         const snapshot = r.machine.save();
         r.machine.load(snapshot);
       }
-    });
+      // CPU-bound guests: a second on a quiet machine, far more with other work on the cores.
+    }, 60_000);
   }
 });

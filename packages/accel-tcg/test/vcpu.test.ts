@@ -158,7 +158,7 @@ describe('events and identification', () => {
     expect(new TextDecoder().decode(machine.memory.readBytes(0x500, 12))).toBe('GenuineIntel');
     expect(state.gprLow[0]).toBe(0x619); // family 6, model 1, stepping 9
     const edx = state.gprLow[2];
-    expect(edx & 1).toBe(0); // no x87 yet
+    expect(edx & 1).toBe(1); // x87 FPU
     for (const bit of [3, 4, 5, 6, 8, 11, 15]) expect((edx >>> bit) & 1).toBe(1); // PSE TSC MSR PAE CX8 SEP CMOV
     expect((edx >>> 23) & 1).toBe(0); // no MMX
     expect((edx >>> 25) & 1).toBe(0); // no SSE

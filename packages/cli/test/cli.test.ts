@@ -195,9 +195,12 @@ describe('tsvm command line', () => {
     const image = scriptImage(dir, 'w.bin', 'up\n', Op.wait);
     const sock = join(dir, 'c.sock');
     const snap = join(dir, 'term.snap');
-    const vm = start(['run', image, ...accel, '--control', `unix:${sock}`, '--savevm-at-exit', snap], {
-      keepStdinOpen: true,
-    });
+    const vm = start(
+      ['run', image, ...accel, '--qmp', `unix:${sock},server,wait=off`, '--savevm-at-exit', snap],
+      {
+        keepStdinOpen: true,
+      },
+    );
     await vm.waitFor('up\n');
     vm.child.kill('SIGTERM');
     const r = await vm.done;
@@ -207,11 +210,11 @@ describe('tsvm command line', () => {
     expect(existsSync(snap)).toBe(true);
   });
 
-  it('leaves no control socket file behind', async () => {
+  it('leaves no QMP socket file behind', async () => {
     const dir = tempDir();
     const image = scriptImage(dir, 'x.bin', Op.exit(0));
     const sock = join(dir, 'c.sock');
-    const r = await run(['run', image, ...accel, '--control', `unix:${sock}`]);
+    const r = await run(['run', image, ...accel, '--qmp', `unix:${sock},server,wait=off`]);
     expect(r.status).toBe(1);
     expect(existsSync(sock)).toBe(false);
   });

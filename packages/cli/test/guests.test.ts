@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ControlClient } from './control-client.js';
 import { CLI, REPO, type RunResult, run, start, tempDir } from './harness.js';
+import { QmpClient } from './qmp-client.js';
 
 // End-to-end: the real `tsvm` binary boots the guests the project ships, on every built-in
 // accelerator that is available here. An unavailable accelerator skips its cases with the reason.
@@ -151,12 +151,20 @@ describe.each(ACCELS)('guests on %s', (accel) => {
     },
   );
 
-  it.skipIf(skip)('control-socket system_reset restarts the guest with fresh state', async () => {
+  it.skipIf(skip)('QMP system_reset restarts the guest with fresh state', async () => {
     const dir = tempDir();
     const sock = join(dir, 'c.sock');
-    const vm = start(['run', RESETGUEST, '--accel', accel, '--append', 'wait', '--control', `unix:${sock}`]);
-    const client = await ControlClient.connectWhenReady(sock);
-    await client.next();
+    const vm = start([
+      'run',
+      RESETGUEST,
+      '--accel',
+      accel,
+      '--append',
+      'wait',
+      '--qmp',
+      `unix:${sock},server,wait=off`,
+    ]);
+    const client = await QmpClient.session(sock);
     await vm.waitFor('waiting for system_reset\n', 60_000);
     expect(await client.execute('system_reset')).toEqual({ return: {} });
     const r = await vm.done;
@@ -217,13 +225,14 @@ async function saveMidRun(
   const dir = tempDir();
   const sock = join(dir, 'c.sock');
   const file = join(dir, 'mid.snap');
-  const vm = start(['run', image, '--accel', from, '--control', `unix:${sock}`], { keepStdinOpen: true });
-  const client = await ControlClient.connectWhenReady(sock);
-  await client.next();
+  const vm = start(['run', image, '--accel', from, '--qmp', `unix:${sock},server,wait=off`], {
+    keepStdinOpen: true,
+  });
+  const client = await QmpClient.session(sock);
   await vm.waitFor(waitFor, 60_000);
   // Stop first: the output captured then is exactly what the guest printed before the snapshot.
   expect(await client.execute('stop')).toEqual({ return: {} });
-  expect((await client.execute('savevm', { file })).return).toMatchObject({ file });
+  expect((await client.execute('x-tsvm-savevm', { file })).return).toMatchObject({ file });
   expect(await client.execute('quit')).toEqual({ return: {} });
   const r = await vm.done;
   expect(r.status).toBe(0);

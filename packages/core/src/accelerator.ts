@@ -99,6 +99,11 @@ export interface InterruptLines {
   /** True while a non-maskable interrupt is requested; `takeNmi` clears it. */
   hasNmi(): boolean;
   takeNmi(): void;
+  /**
+   * Optional: a level the CPU drives toward the board on one of its output pins (x86: `'ferr'`,
+   * FERR#, which a PC routes to IRQ 13). Boards without such wiring leave it out.
+   */
+  cpuOutput?(line: string, level: boolean): void;
 }
 
 /** The machine's side of a vCPU, handed to the accelerator when it creates the vCPU. */

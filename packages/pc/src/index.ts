@@ -8,6 +8,7 @@ export {
 } from './acpi/acpi-tables.js';
 export { AcpiPm, type AcpiPmOptions, PM_TIMER_HZ } from './devices/acpi-pm.js';
 export { Cmos, CmosRtc, type CmosRtcOptions } from './devices/cmos-rtc.js';
+export { CoprocessorError } from './devices/coprocessor-error.js';
 export { DEBUG_EXIT_PORT, DebugExit } from './devices/debug-exit.js';
 export { FastA20 } from './devices/fast-a20.js';
 export { FW_CFG_DATA_PORT, FW_CFG_SELECTOR_PORT, FwCfg, FwCfgKey } from './devices/fw-cfg.js';

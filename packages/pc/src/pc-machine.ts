@@ -3,6 +3,7 @@ import { type Accelerator, Machine } from '@tsvm/core';
 import { ACPI_TABLES_BASE, type AcpiTables, buildAcpiTables } from './acpi/acpi-tables.js';
 import { AcpiPm } from './devices/acpi-pm.js';
 import { CmosRtc } from './devices/cmos-rtc.js';
+import { CoprocessorError } from './devices/coprocessor-error.js';
 import { DebugExit } from './devices/debug-exit.js';
 import { FastA20 } from './devices/fast-a20.js';
 import { FwCfg, FwCfgKey } from './devices/fw-cfg.js';
@@ -46,6 +47,7 @@ export interface PcDevices {
   readonly debugExit: DebugExit;
   readonly resetControl: ResetControl;
   readonly fastA20: FastA20;
+  readonly coprocessorError: CoprocessorError;
   readonly i8042: I8042;
   readonly acpiPm: AcpiPm;
   readonly pciHost: PciHost;
@@ -64,7 +66,7 @@ export const PC_ACPI_HARDWARE = {
 } as const;
 
 /** ISA IRQ numbers of the board's devices. */
-export const PcIrq = { Pit: 0, Keyboard: 1, Com1: 4, Rtc: 8 } as const;
+export const PcIrq = { Pit: 0, Keyboard: 1, Com1: 4, Rtc: 8, Fpu: 13 } as const;
 
 export interface PcMachine {
   readonly machine: Machine<X86CpuState>;
@@ -122,6 +124,8 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
       ramBytes: layout.ramBytes,
       cpuCount: 1,
     });
+    const coprocessorError = new CoprocessorError(machine, (level) => pic.setIrq(PcIrq.Fpu, level));
+    router.coprocessorError = coprocessorError;
     const fwCfg = new FwCfg(machine);
     fwCfg.setU16(FwCfgKey.NbCpus, 1);
     fwCfg.setU16(FwCfgKey.MaxCpus, 1);
@@ -161,6 +165,7 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
         debugExit,
         resetControl,
         fastA20,
+        coprocessorError,
         i8042,
         acpiPm,
         pciHost,

@@ -66,7 +66,10 @@ export function decode(read: CodeReader, code32: boolean): Insn {
     i.rm = m & 7;
     i.mem = i.mod !== 3 && !spec.modIgnored;
     if (i.mem) decodeEa(i, next, a32, segOvr);
-    if (spec.group) {
+    if (spec.regForms && !i.mem) {
+      // x87 register forms: the whole ModRM selects the instruction.
+      i.exec = spec.regForms[(i.reg << 3) | i.rm].h;
+    } else if (spec.group) {
       const g = spec.group[i.reg];
       i.exec = g.h;
       if (g.imm !== 'none') imm = g.imm;

@@ -12,7 +12,9 @@ import * as seg from '../ops/segment-regs.js';
 import * as sh from '../ops/shift.js';
 import * as str from '../ops/string.js';
 import * as sys from '../ops/system.js';
+import { opFwait } from '../ops/x87/guard.js';
 import type { Handler } from './insn.js';
+import { installX87 } from './x87-table.js';
 
 /**
  * Immediate operand kinds: b imm8, sb sign-extended imm8, w imm16, v imm16/32 by operand size,
@@ -40,6 +42,8 @@ export interface OpSpec {
   readonly modIgnored?: boolean;
   /** Group opcodes: the entry for each ModRM reg field. */
   readonly group?: readonly OpSpec[];
+  /** x87 escapes: the register forms (mod = 3), one entry per ModRM bits 5..0; `group` has the memory forms. */
+  readonly regForms?: readonly OpSpec[];
 }
 
 interface Opts {
@@ -52,9 +56,10 @@ interface Opts {
   memOnly?: boolean;
   modIgnored?: boolean;
   group?: OpSpec[];
+  regForms?: OpSpec[];
 }
 
-function op(name: string, h: Handler, o: Opts = {}): OpSpec {
+export function op(name: string, h: Handler, o: Opts = {}): OpSpec {
   return {
     h,
     name,
@@ -67,6 +72,7 @@ function op(name: string, h: Handler, o: Opts = {}): OpSpec {
     memOnly: o.memOnly,
     modIgnored: o.modIgnored,
     group: o.group,
+    regForms: o.regForms,
   };
 }
 
@@ -108,7 +114,6 @@ for (let k = 0; k < 8; k++) {
   ONE_BYTE[0x90 + k] = k === 0 ? op('nop', data.opNop) : op('xchg', data.opXchgAcc);
   ONE_BYTE[0xb0 + k] = op('mov', data.opMovRegImm, { imm: 'z', byte: true });
   ONE_BYTE[0xb8 + k] = op('mov', data.opMovRegImm, { imm: 'z' });
-  ONE_BYTE[0xd8 + k] = op('esc', misc.opEsc, { ...M, ends: true });
 }
 ONE_BYTE[0x60] = op('pusha', data.opPusha);
 ONE_BYTE[0x61] = op('popa', data.opPopa);
@@ -143,7 +148,7 @@ ONE_BYTE[0x8f] = op('pop', data.opPopRm, M);
 ONE_BYTE[0x98] = op('cbw', data.opCbw);
 ONE_BYTE[0x99] = op('cwd', data.opCwd);
 ONE_BYTE[0x9a] = op('call far', ctl.opCallFar, { imm: 'p', ends: true });
-ONE_BYTE[0x9b] = op('wait', misc.opWait);
+ONE_BYTE[0x9b] = op('wait', opFwait);
 ONE_BYTE[0x9c] = op('pushf', sys.opPushf);
 ONE_BYTE[0x9d] = op('popf', sys.opPopf, { ends: true });
 ONE_BYTE[0x9e] = op('sahf', data.opSahf);
@@ -352,3 +357,5 @@ TWO_BYTE[0xc7] = op('grp9', misc.opUd, {
   group: [UD, op('cmpxchg8b', bits.opCmpxchg8b, { lock: true, memOnly: true }), UD, UD, UD, UD, UD, UD],
 });
 for (let k = 0; k < 8; k++) TWO_BYTE[0xc8 + k] = op('bswap', bits.opBswap);
+
+installX87(ONE_BYTE);

@@ -1,5 +1,6 @@
 import type { SegmentRegister, X86CpuState } from '@tsvm/arch-x86';
 import type { GuestMemory, IoPortBus } from '@tsvm/core';
+import { FpuState } from '../fpu/fpu-state.js';
 import type { CodePages } from '../mmu/code-pages.js';
 import { Mmu } from '../mmu/mmu.js';
 import { fault, Vec } from './fault.js';
@@ -27,6 +28,8 @@ const CR0_PE = 1;
 export class Cpu implements FlagState {
   readonly r: Int32Array;
   readonly mmu: Mmu;
+  /** x87/MMX/SSE registers: an accessor over the canonical FXSAVE image in `state`. */
+  readonly fpu: FpuState;
   /** Address of the instruction being executed (faults report it). */
   ip = 0;
   /** Address of the next instruction. */
@@ -74,6 +77,10 @@ export class Cpu implements FlagState {
   retired = 0;
   /** The machine wants the vCPU back (set by the run loop; polled after I/O). */
   exitRequested: () => boolean = () => false;
+  /** FERR# as this CPU drives it (an unmasked x87 exception reported with CR0.NE = 0). */
+  ferr = false;
+  /** Where output pins go: the board routes them (PC: FERR# → IRQ 13). Set by the vCPU. */
+  cpuOutput: (line: string, level: boolean) => void = () => {};
   private a20 = true;
   /** Virtual clock (ns); the TSC counts at 1 GHz of virtual time from `tscBase`. */
   nowNs: () => number = () => 0;
@@ -88,6 +95,7 @@ export class Cpu implements FlagState {
   ) {
     this.r = state.gprLow;
     this.mmu = new Mmu(state, memory, code);
+    this.fpu = new FpuState(state.fxsave);
   }
 
   /** After port I/O or MMIO: pick up A20 gate changes and return soon if the machine asks. */
@@ -96,6 +104,14 @@ export class Cpu implements FlagState {
       this.a20 = this.state.a20Enabled;
       this.mmu.flush();
     }
+    this.breakBlock = true;
+  }
+
+  /** Drive FERR#; a change ends the block so a resulting interrupt is taken promptly. */
+  setFerr(level: boolean): void {
+    if (this.ferr === level) return;
+    this.ferr = level;
+    this.cpuOutput('ferr', level);
     this.breakBlock = true;
   }
 

@@ -2,9 +2,10 @@ import { DEFAULT_CPU_MODEL, processorSignature, type X86CpuModel } from '@tsvm/a
 
 /**
  * The CPUID leaves the executor reports: a Pentium Pro–class i686 that claims only what this
- * executor implements. No FPU/MMX/SSE yet (a later issue adds x87 and SSE), no long mode.
+ * executor implements: the x87 FPU, no SSE, no long mode.
  */
 export const CPUID_FEATURES_EDX =
+  (1 << 0) | // FPU: x87 on chip
   (1 << 2) | // DE: debug extensions (CR4.DE)
   (1 << 3) | // PSE: 4 MiB pages
   (1 << 4) | // TSC

@@ -34,14 +34,3 @@ export function opSti(c: Cpu, _i: Insn): void {
   if (!(c.flags & IF)) c.shadow = true;
   writeFlags(c, IF, IF);
 }
-
-/** 9B: WAIT/FWAIT — #NM when CR0.MP and CR0.TS are both set; otherwise nothing (no x87 yet). */
-export function opWait(c: Cpu, _i: Insn): void {
-  if ((c.state.cr0 & 0xa) === 0xa) fault(Vec.NM);
-}
-
-/** D8-DF: x87 escapes — #NM when CR0.EM or CR0.TS, else #UD until the x87 issue lands. */
-export function opEsc(c: Cpu, _i: Insn): void {
-  if (c.state.cr0 & 0xc) fault(Vec.NM);
-  ud();
-}

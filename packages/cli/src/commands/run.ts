@@ -12,13 +12,16 @@ import {
 } from '@tsvm/pc';
 import { chooseAccelerator } from '../accelerators.js';
 import { formatHelp, type OptionSpec, parseArgs } from '../args.js';
-import { ControlSocket, parseControlAddress } from '../control-socket.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { QmpServer } from '../qmp/qmp-server.js';
+import { qmpGreeting, vmCommands } from '../qmp/vm-commands.js';
 import { parseSerialTarget, SerialConsole } from '../serial-console.js';
 import { formatSize, parseSize } from '../sizes.js';
 import { readFileBounded, writeFileAtomic } from '../snapshot-file.js';
+import { parseSocketAddress, type SocketAddress } from '../socket-address.js';
 import { VERSION } from '../version.js';
-import { vmCommands } from './vm-commands.js';
+import { VmControl } from '../vm-control.js';
+import { CLIENT_OPTIONS } from './client-options.js';
 
 const MAX_IMAGE_BYTES = 1024 * 1024 * 1024;
 const TRACE_EVENTS = ['unassigned', 'post', 'reset'] as const;
@@ -47,11 +50,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: 'load-address', value: 'ADDR', help: 'flat binaries: load address (default 0x7c00)' },
   { name: 'entry-mode', value: 'MODE', help: 'flat binaries: real (default) or protected (flat 32-bit)' },
   { name: 'serial', value: 'TARGET', help: 'COM1: stdio (default), file:PATH or none' },
-  {
-    name: 'control',
-    value: 'unix:PATH',
-    help: 'control socket (JSON lines: stop, cont, system_reset, savevm, loadvm, info_registers, quit)',
-  },
+  ...CLIENT_OPTIONS,
   { name: 'savevm-at-exit', value: 'FILE', help: 'write a snapshot when the run ends' },
   {
     name: 'loadvm',
@@ -93,7 +92,8 @@ interface RunConfig {
   loadAddress?: number;
   entryMode: 'real' | 'protected';
   serial: string;
-  control?: string;
+  qmp?: SocketAddress;
+  startStopped: boolean;
   savevmAtExit?: string;
   loadvm?: string;
   timeoutMs?: number;
@@ -157,7 +157,7 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
   });
   const serial = one('serial') ?? 'stdio';
   parseSerialTarget(serial);
-  if (one('control') !== undefined) parseControlAddress(one('control')!);
+  const qmp = one('qmp');
   return {
     image,
     initrd: one('initrd'),
@@ -169,7 +169,8 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
     loadAddress,
     entryMode,
     serial,
-    control: one('control'),
+    qmp: qmp === undefined ? undefined : parseSocketAddress(qmp, '--qmp', true),
+    startStopped: flags.has('start-stopped'),
     savevmAtExit: one('savevm-at-exit'),
     loadvm: one('loadvm'),
     timeoutMs,
@@ -280,14 +281,19 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     return ExitCode.Ok;
   }
   const config = parseRunArgs(argv);
-  const accelerator = await chooseAccelerator(config.accel, note);
+  let chosenBecause = `requested with --accel ${config.accel}`;
+  const accelerator = await chooseAccelerator(config.accel, (line) => {
+    chosenBecause = line.replace(/^using \S+: /, '');
+    note(line);
+  });
   let serialConsole: SerialConsole | undefined;
-  let control: ControlSocket | undefined;
+  let qmp: QmpServer | undefined;
+  let vm: VmControl | undefined;
   let pc: PcMachine | undefined;
   try {
     serialConsole = new SerialConsole(parseSerialTarget(config.serial), {
       note: (line) => note(line),
-      quit: () => pc?.machine.requestStop({ reason: 'quit' }),
+      quit: () => vm?.quit('host-ui'),
       snapshot: () => {
         if (!pc || !config.savevmAtExit) return note('C-a s needs --savevm-at-exit FILE');
         const file = config.savevmAtExit;
@@ -308,7 +314,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         onGuestReset: config.noReboot ? 'stop' : 'reset',
         onResetRequest: (source) => {
           if (config.trace.has('reset')) note(`trace: reset requested by ${source}`);
-          control?.broadcast('RESET', { guest: true, reason: source });
+          vm?.guestReset();
         },
       });
     } catch (e) {
@@ -341,12 +347,27 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         throw new CliError(`cannot load '${config.loadvm}': ${(e as Error).message}`);
       }
     }
-    if (config.control) {
-      control = await ControlSocket.listen(
-        parseControlAddress(config.control),
-        vmCommands(pc, config.ramBytes, (event, data) => control?.broadcast(event, data)),
-        VERSION,
-      );
+    const control = new VmControl(machine, config.startStopped);
+    vm = control;
+    if (config.qmp) {
+      const probe = await accelerator.probe();
+      const commands = vmCommands(pc, control, {
+        ramBytes: config.ramBytes,
+        version: VERSION,
+        accelerator: {
+          name: accelerator.name,
+          requested: config.accel,
+          reason: chosenBecause,
+          hardwareAccelerated: probe.hardwareAccelerated === true,
+        },
+      });
+      const server = await QmpServer.listen(config.qmp, commands, qmpGreeting(VERSION));
+      qmp = server;
+      control.onEvent((event, data) => server.broadcast(event, data));
+      if (config.qmp.wait) {
+        note(`waiting for a QMP client on ${server.where}`);
+        await server.firstClientConnected;
+      }
     }
     serialConsole.attachInput(pc.devices.uart);
     // As QEMU: a signal ends the run cleanly (socket removed, terminal restored, --savevm-at-exit
@@ -354,24 +375,21 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     const onSignal = (signal: NodeJS.Signals) => {
       note(`terminating on signal ${signal}`);
       process.once(signal, () => process.exit(ExitCode.Startup));
-      machine.requestStop({ reason: 'quit' });
+      control.quit('host-signal');
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const stop = await machine.run({ timeoutMs: config.timeoutMs });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    control?.broadcast('SHUTDOWN', {
-      reason: stop.reason,
-      ...(stop.reason === 'exit' ? { status: stop.status } : {}),
-    });
+    control.finished(stop.reason);
     serialConsole.flush();
     if (config.savevmAtExit) {
       writeFileAtomic(config.savevmAtExit, machine.save());
     }
     return statusOf(stop);
   } finally {
-    await control?.close();
+    await qmp?.close();
     serialConsole?.close();
     pc?.machine.close();
   }

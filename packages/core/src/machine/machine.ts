@@ -125,6 +125,7 @@ export class Machine<State = unknown> {
           acknowledge: () => this.interrupts.acknowledge(),
           hasNmi: () => this.interrupts.hasNmi(),
           takeNmi: () => this.interrupts.takeNmi(),
+          cpuOutput: (line, level) => this.interrupts.cpuOutput?.(line, level),
         },
         nowNs: () => this.clock.nowNs(),
         exitRequested: () => this.exitRequested(),
