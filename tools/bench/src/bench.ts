@@ -12,6 +12,7 @@ import type { BenchReport } from './report/model.js';
 import { resolveSubjects, SUBJECT_IDS, type SubjectId } from './subjects.js';
 import type { SuiteContext } from './suites/context.js';
 import { kvmExitSuite } from './suites/kvm-exit.js';
+import { linuxBootSuite } from './suites/linux-boot.js';
 import { type AcceleratorSource, snapshotSuite } from './suites/snapshot.js';
 import { snapshotCliSuite } from './suites/snapshot-cli.js';
 import { startupSuite } from './suites/startup.js';
@@ -109,6 +110,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   });
 
   const snapshotCli = await snapshotCliSuite(ctx, options.snapshotRamMiB);
+  const linuxBoot = await linuxBootSuite(ctx, tsvmCliPath(options.repoRoot));
 
   const report: BenchReport = {
     schema: 1,
@@ -136,6 +138,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     kvmExit,
     snapshot,
     snapshotCli,
+    linuxBoot,
     loadAverageAfter: loadavg().map((l) => Math.round(l * 100) / 100),
   };
   mkdirSync(options.outDir, { recursive: true });

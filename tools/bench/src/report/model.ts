@@ -71,6 +71,12 @@ export interface SnapshotCliRow {
   readonly fileBytes?: number;
 }
 
+export interface LinuxBootRow {
+  readonly subject: SubjectId;
+  readonly banner: Cell;
+  readonly prompt: Cell;
+}
+
 export interface BenchReport {
   readonly schema: 1;
   readonly environment: Environment;
@@ -89,5 +95,7 @@ export interface BenchReport {
   };
   readonly snapshot: readonly SnapshotRow[];
   readonly snapshotCli: readonly SnapshotCliRow[];
+  /** Debian's 686 kernel + busybox initramfs: process start to the /init banner and to the shell prompt. */
+  readonly linuxBoot?: readonly LinuxBootRow[];
   readonly loadAverageAfter: readonly number[];
 }
