@@ -11,5 +11,15 @@ export {
   probeKvm,
   REQUIRED_CAPABILITIES,
 } from './probe.js';
+export {
+  advertisedPvFeatures,
+  KVM_CPUID_FEATURES,
+  KVM_CPUID_SIGNATURE,
+  KvmPvFeature,
+  type KvmPvFeatureName,
+  OFFERED_PV_FEATURES,
+  offeredPvFeatureMask,
+  PV_FEATURE_MSRS,
+} from './pv-features.js';
 export { compareTrace, type ExpectedIoctl, expectedIoctls, observedIoctls } from './state/plan-trace.js';
 export { KvmVcpu } from './vcpu/kvm-vcpu.js';

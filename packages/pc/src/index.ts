@@ -56,10 +56,9 @@ export {
   type MultibootOptions,
   planMultiboot,
 } from './loaders/multiboot.js';
+export { type ImageOptions, type ImagePlan, planImage } from './loaders/plan-image.js';
 export { MAX_ROM_BYTES, type MappedRom, mapRom, ROM_MIRROR_BYTES } from './loaders/rom.js';
 export {
-  BIOS_SHADOW_NAME,
-  BIOS_SHADOW_START,
   HIGH_RAM_START,
   LOW_RAM_END,
   MAX_RAM_BYTES,
@@ -67,6 +66,8 @@ export {
   MIN_RAM_BYTES,
   PcLayout,
   RamSizeError,
+  SHADOW_RAM_NAME,
+  SHADOW_RAM_START,
 } from './pc-layout.js';
 export {
   createPcMachine,

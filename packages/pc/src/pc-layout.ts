@@ -5,10 +5,14 @@ const MiB = 1024 * KiB;
 
 /** Conventional memory ends where the VGA window starts. */
 export const LOW_RAM_END = 0xa0000;
+/**
+ * BIOS and option-ROM shadow RAM: 0xC0000-0xFFFFF is writable RAM on a PC (firmware copies its
+ * ROMs there; loaders may fill it, e.g. with the ELF headers of a Multiboot kernel linked at
+ * 1 MiB). It is reserved in the memory map; a mapped ROM's mirror replaces part of it.
+ */
+export const SHADOW_RAM_START = 0xc0000;
+export const SHADOW_RAM_NAME = 'ram-shadow';
 export const HIGH_RAM_START = 0x100000;
-/** Option-ROM and BIOS shadow RAM (0xC0000-0xFFFFF): writable, reported reserved; a mapped ROM replaces it. */
-export const BIOS_SHADOW_START = 0xc0000;
-export const BIOS_SHADOW_NAME = 'bios-shadow';
 export const MIN_RAM_BYTES = 2 * MiB;
 /** RAM stays below the 32-bit PCI/APIC hole; nothing above 4 GiB is mapped. */
 export const MAX_RAM_BYTES = 3 * 1024 * MiB;
@@ -54,15 +58,18 @@ export class PcLayout {
 
   map(memory: GuestMemory): void {
     memory.addRam('ram-low', 0, LOW_RAM_END);
-    memory.addRam(BIOS_SHADOW_NAME, BIOS_SHADOW_START, HIGH_RAM_START - BIOS_SHADOW_START);
+    memory.addRam(SHADOW_RAM_NAME, SHADOW_RAM_START, HIGH_RAM_START - SHADOW_RAM_START);
     memory.addRam('ram-high', HIGH_RAM_START, this.ramTop - HIGH_RAM_START);
   }
 
-  /** The memory map a guest is given (multiboot mmap, E820). */
+  /**
+   * The memory map a guest is given: the one source of the Multiboot mmap and E820. The VGA
+   * window and the shadow RAM below 1 MiB are reserved, so guests leave the firmware area alone.
+   */
   memoryMap(): MemoryMapEntry[] {
     return [
       { base: 0, length: LOW_RAM_END, type: 1 },
-      // VGA window and the firmware area below 1 MiB: not RAM.
+      // VGA window (no RAM) and shadow RAM (firmware's) below 1 MiB: not for the guest's use.
       { base: LOW_RAM_END, length: HIGH_RAM_START - LOW_RAM_END, type: 2 },
       { base: HIGH_RAM_START, length: this.ramTop - HIGH_RAM_START, type: 1 },
       { base: 0xfee00000, length: 0x1000, type: 2 },

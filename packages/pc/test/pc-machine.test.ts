@@ -41,7 +41,7 @@ describe('the PC board', () => {
     expect(resets.at(-1)).toBe('boot');
   });
 
-  it('lays out RAM below 640 KiB, BIOS shadow RAM and RAM from 1 MiB, and refuses unsupported sizes', async () => {
+  it('lays out RAM below 640 KiB, shadow RAM from 768 KiB and RAM from 1 MiB, and refuses unsupported sizes', async () => {
     const pc = await makePc({ ramBytes: 8 * 1024 * 1024 });
     const ram = pc.machine.memory.regions.filter((r) => r.kind === 'ram').map((r) => [r.base, r.size]);
     expect(ram).toEqual([

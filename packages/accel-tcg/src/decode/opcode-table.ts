@@ -14,6 +14,7 @@ import * as str from '../ops/string.js';
 import * as sys from '../ops/system.js';
 import { opFwait } from '../ops/x87/guard.js';
 import type { Handler } from './insn.js';
+import { MMX_ENTRIES } from './mmx-table.js';
 import { installX87 } from './x87-table.js';
 
 /**
@@ -357,5 +358,17 @@ TWO_BYTE[0xc7] = op('grp9', misc.opUd, {
   group: [UD, op('cmpxchg8b', bits.opCmpxchg8b, { lock: true, memOnly: true }), UD, UD, UD, UD, UD, UD],
 });
 for (let k = 0; k < 8; k++) TWO_BYTE[0xc8 + k] = op('bswap', bits.opBswap);
+
+// ---- MMX and FXSAVE/FXRSTOR (entries in mmx-table.ts) ------------------------------------------
+
+for (const m of MMX_ENTRIES) {
+  const member = { regOnly: m.immediate, memOnly: m.memOnly };
+  TWO_BYTE[m.opcode] = op(m.name, m.h, {
+    modrm: !m.noModrm,
+    ...member,
+    imm: m.immediate ? 'b' : 'none',
+    group: m.group?.map((g) => (g ? op(g[0], g[1], member) : UD)),
+  });
+}
 
 installX87(ONE_BYTE);

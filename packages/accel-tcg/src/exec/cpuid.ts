@@ -2,7 +2,7 @@ import { DEFAULT_CPU_MODEL, processorSignature, type X86CpuModel } from '@tsvm/a
 
 /**
  * The CPUID leaves the executor reports: a Pentium Pro–class i686 that claims only what this
- * executor implements: the x87 FPU, no SSE, no long mode.
+ * executor implements: the x87 FPU, MMX and FXSAVE/FXRSTOR; no SSE, no long mode.
  */
 export const CPUID_FEATURES_EDX =
   (1 << 0) | // FPU: x87 on chip
@@ -16,7 +16,9 @@ export const CPUID_FEATURES_EDX =
   (1 << 12) | // MTRR (registers kept, no effect on an emulator)
   (1 << 13) | // PGE (global bit accepted; the TLB flushes everything on CR3 loads)
   (1 << 15) | // CMOV
-  (1 << 16); // PAT
+  (1 << 16) | // PAT
+  (1 << 23) | // MMX
+  (1 << 24); // FXSR: FXSAVE/FXRSTOR
 
 export function cpuid(
   leaf: number,

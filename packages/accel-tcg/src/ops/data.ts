@@ -185,14 +185,21 @@ export function opPopa(c: Cpu, i: Insn): void {
   for (let k = 0; k < 8; k++) if (k !== 3) c.setReg(7 - k, size, vals[k]);
 }
 
-/** C8: ENTER imm16, imm8. */
+/**
+ * C8: ENTER imm16, imm8 (SDM pseudocode; Bochs agrees). FrameTemp is the stack pointer after the
+ * first push as wide as the operand size: with o32 on a 16-bit stack that is the full ESP (SP
+ * wrapped, upper half kept). Nested frame pointers are read through BP on a 16-bit stack and EBP
+ * on a 32-bit one. The final stack pointer is then checked like a write of the operand size
+ * (segment limit, then paging: a ring-3 ENTER into a supervisor page is #PF 7), and ESP/EBP
+ * change only if everything succeeded.
+ */
 export function opEnter(c: Cpu, i: Insn): void {
   const size = i.size;
   const level = i.imm2 & 0x1f;
   const oldSp = c.r[4];
   try {
     c.push(c.getReg(5, size), size);
-    const frame = c.sp;
+    const frame = size === 4 ? c.r[4] >>> 0 : c.r[4] & 0xffff;
     if (level > 0) {
       let bp = c.ss32 ? c.r[5] >>> 0 : c.r[5] & 0xffff;
       for (let k = 1; k < level; k++) {
@@ -201,9 +208,9 @@ export function opEnter(c: Cpu, i: Insn): void {
       }
       c.push(frame, size);
     }
-    const newSp = c.sp - i.imm;
-    // The new stack top must be writable (the frame is allocated, not touched, but checked).
-    c.linW(2, c.ss32 ? newSp >>> 0 : newSp & 0xffff, 1);
+    const newSp = c.ss32 ? (c.sp - i.imm) >>> 0 : (c.sp - i.imm) & 0xffff;
+    // The frame is allocated, not written, but the CPU checks its top like a write.
+    c.mmu.probeWrite(c.linW(2, newSp, size), size);
     c.setReg(5, size, frame);
     c.setSp(newSp);
   } catch (e) {

@@ -29,8 +29,12 @@ export function opPushSeg(c: Cpu, i: Insn): void {
 export function opPopSeg(c: Cpu, i: Insn): void {
   const idx = i.opc < 0x100 ? i.opc >> 3 : i.opc === 0x1a1 ? Seg.FS : Seg.GS;
   const sel = c.peek(0, i.size) & 0xffff;
+  // The pop belongs to the stack the selector came from: step ESP by the OLD SS.B, before POP SS
+  // can change it (a 16-bit stack wraps SP even when the new SS is a 32-bit segment).
+  const esp = c.r[4];
+  const next = c.ss32 ? (esp + i.size) | 0 : (esp & ~0xffff) | ((esp + i.size) & 0xffff);
   loadSegment(c, idx, sel);
-  c.setSp(c.sp + i.size);
+  c.r[4] = next;
   if (idx === Seg.SS) c.shadow = c.ssShadow = true;
 }
 

@@ -30,7 +30,7 @@ export function opPopf(c: Cpu, i: Insn): void {
 
 // ---- control and debug registers ----------------------------------------------------------
 
-const CR4_WRITABLE = 0x1ff; // VME PVI TSD DE PSE PAE MCE PGE PCE
+const CR4_WRITABLE = 0x3ff; // VME PVI TSD DE PSE PAE MCE PGE PCE, OSFXSR (CPUID.FXSR)
 
 export function opMovFromCr(c: Cpu, i: Insn): void {
   requireCpl0(c);

@@ -1,3 +1,4 @@
+export { paintNonTrivialFpuState } from './fpu-fixtures.js';
 export { GUEST_IMAGES } from './guest-images.js';
 export {
   CONFORMANCE_EXIT_PORT,

@@ -1,15 +1,5 @@
 import type { MachineStop } from '@tsvm/core';
-import {
-  createPcMachine,
-  detectImage,
-  LoaderError,
-  mapRom,
-  type PcMachine,
-  parseBzImageHeader,
-  planFlatBinary,
-  planLinuxBoot,
-  planMultiboot,
-} from '@tsvm/pc';
+import { createPcMachine, LoaderError, mapRom, type PcMachine, planImage } from '@tsvm/pc';
 import { chooseAccelerator } from '../accelerators.js';
 import { formatHelp, type OptionSpec, parseArgs } from '../args.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -181,21 +171,6 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
 
 const note = (line: string) => process.stderr.write(`tsvm: ${line}\n`);
 
-/** A Linux bzImage: 64-bit kernels enter at startup_64 where the accelerator runs long mode (KVM). */
-function loadLinux(pc: PcMachine, config: RunConfig, image: Uint8Array, accelName: string): void {
-  if (config.modules.length > 0) note('--module only applies to Multiboot kernels; use --initrd');
-  if (config.loadAddress !== undefined) note('--load-address is ignored for Linux kernels');
-  const initrd = config.initrd ? readFileBounded(config.initrd, MAX_IMAGE_BYTES, 'initrd') : undefined;
-  const entry = parseBzImageHeader(image).kernel64 && accelName === 'kvm' ? '64' : '32';
-  const plan = planLinuxBoot(image, pc.machine.memory, pc.layout, {
-    cmdline: config.cmdline ?? '',
-    initrd,
-    entry,
-    acpi: pc.acpi,
-  });
-  pc.setBoot(config.rom ? { ...plan, setCpu: () => {} } : plan);
-}
-
 function loadGuest(pc: PcMachine, config: RunConfig, accelName: string): void {
   if (config.rom) {
     const rom = readFileBounded(config.rom, 16 * 1024 * 1024, 'ROM');
@@ -208,41 +183,30 @@ function loadGuest(pc: PcMachine, config: RunConfig, accelName: string): void {
   }
   if (!config.image) return;
   const image = readFileBounded(config.image, MAX_IMAGE_BYTES, 'image');
-  const kind = detectImage(image);
-  if (kind === 'bzimage') {
-    loadLinux(pc, config, image, accelName);
-    return;
-  }
-  if (config.initrd !== undefined)
-    throw new CliError(`--initrd: '${config.image}' is not a Linux bzImage (--initrd is for Linux kernels)`);
-  if (kind === 'elf') {
-    throw new LoaderError(
-      'image',
-      'an ELF file without a Multiboot header (tsvm boots Multiboot kernels and flat binaries)',
-      0,
-    );
-  }
-  if (kind === 'multiboot') {
-    if (config.loadAddress !== undefined) note('--load-address is ignored for Multiboot kernels');
-    const modules = config.modules.map((m) => ({
-      data: readFileBounded(m.file, MAX_IMAGE_BYTES, 'module'),
-      string: m.string,
-    }));
-    const plan = planMultiboot(image, pc.machine.memory, pc.layout, {
-      cmdline: config.cmdline ?? '',
-      modules,
-    });
-    // With a ROM the firmware starts first; the kernel only waits in fw_cfg and memory.
-    if (config.rom) pc.setBoot({ ...plan, setCpu: () => {} });
-    else pc.setBoot(plan);
-    return;
-  }
-  if (config.modules.length > 0 || config.cmdline !== undefined)
-    note('--module and --append only apply to Multiboot kernels');
-  const plan = planFlatBinary(image, pc.machine.memory, {
-    address: config.loadAddress,
-    mode: config.entryMode,
+  const modules = config.modules.map((m) => ({
+    data: readFileBounded(m.file, MAX_IMAGE_BYTES, 'module'),
+    string: m.string,
+  }));
+  const initrd = config.initrd ? readFileBounded(config.initrd, MAX_IMAGE_BYTES, 'initrd') : undefined;
+  const { kind, plan } = planImage(image, pc.machine.memory, pc.layout, {
+    cmdline: config.cmdline,
+    modules,
+    loadAddress: config.loadAddress,
+    entryMode: config.entryMode,
+    initrd,
+    acpi: pc.acpi,
+    // KVM runs long mode: a 64-bit kernel enters at startup_64 there.
+    longMode: accelName === 'kvm',
   });
+  if (initrd && kind !== 'bzimage')
+    throw new CliError(`--initrd: '${config.image}' is not a Linux bzImage (--initrd is for Linux kernels)`);
+  if (kind === 'bzimage' && config.modules.length > 0)
+    note('--module only applies to Multiboot kernels; use --initrd');
+  if (kind !== 'flat' && config.loadAddress !== undefined)
+    note('--load-address is ignored for Multiboot and Linux kernels');
+  if (kind === 'flat' && (config.modules.length > 0 || config.cmdline !== undefined))
+    note('--module and --append only apply to Multiboot and Linux kernels');
+  // With a ROM the firmware starts first; the kernel only waits in fw_cfg and memory.
   pc.setBoot(config.rom ? { ...plan, setCpu: () => {} } : plan);
 }
 

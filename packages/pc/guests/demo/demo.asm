@@ -1,7 +1,8 @@
 ; tsvm demo guest: a Multiboot (a.out kludge) kernel in 32-bit protected mode.
 ; It shows what the board and the loader give a guest: the Multiboot information (memory
 ; map, command line), fw_cfg, the CMOS clock, the PIT's rate through the 8259, and some
-; integer arithmetic (a Mandelbrot set). It ends with CLI; HLT (tsvm exits 0).
+; integer arithmetic (a Mandelbrot set; the command line "mandelbrot=N" draws it N times, a
+; steady load for measuring speed). It ends with CLI; HLT (tsvm exits 0).
 ; Build: ./build.sh (nasm -f bin).
 
 bits 32
@@ -64,6 +65,7 @@ entry:
     jz .no_cmdline
     mov esi, [ebx + 16]
     call puts
+    call parse_mandelbrot_count
 .no_cmdline:
     mov al, "'"
     call putc
@@ -178,8 +180,11 @@ entry:
     mov esi, msg_pit_done
     call puts
 
-    ; --- a Mandelbrot set in 4.12 fixed point ----------------------------------------------
+    ; --- a Mandelbrot set in 4.12 fixed point (N times with "mandelbrot=N": a steady load) ---
+    mov ecx, [mandelbrot_count]
+.draw:
     call mandelbrot
+    loop .draw
 
 finish:
     mov esi, msg_bye
@@ -353,6 +358,39 @@ print_rtc:
     ret
 
 ; ---------------------------------------------------------------------------------------------
+; parse_mandelbrot_count: ESI = command line. "mandelbrot=N" at its start sets mandelbrot_count.
+parse_mandelbrot_count:
+    pushad
+    mov edi, key_mandelbrot
+.key:
+    mov al, [edi]
+    test al, al
+    jz .number
+    cmp al, [esi]
+    jne .done
+    inc esi
+    inc edi
+    jmp .key
+.number:
+    xor eax, eax
+.digit:
+    movzx ecx, byte [esi]
+    sub ecx, '0'
+    cmp ecx, 9                      ; unsigned: anything but a digit ends the number
+    ja .store
+    imul eax, 10
+    add eax, ecx
+    inc esi
+    jmp .digit
+.store:
+    test eax, eax
+    jz .done
+    mov [mandelbrot_count], eax
+.done:
+    popad
+    ret
+
+; ---------------------------------------------------------------------------------------------
 ; The 8259 pair: vectors 0x20/0x28, only IRQ 0 unmasked.
 setup_pic:
     mov al, 0x11
@@ -467,6 +505,9 @@ msg_pit:       db '  PIT IRQ 0 at 100 Hz for one second (8259 poll mode): [', 0
 msg_pit_done:  db ']', 13, 10, 13, 10, 0
 msg_bye:       db 13, 10, 'Done: the guest halts with interrupts off; tsvm exits.', 13, 10, 0
 msg_crlf:      db 13, 10, 0
+key_mandelbrot: db 'mandelbrot=', 0
+align 4
+mandelbrot_count: dd 1
 
 end_of_data:
 

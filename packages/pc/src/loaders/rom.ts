@@ -1,5 +1,5 @@
 import type { GuestMemory, MemoryRegion } from '@tsvm/core';
-import { BIOS_SHADOW_NAME } from '../pc-layout.js';
+import { SHADOW_RAM_NAME } from '../pc-layout.js';
 import { LoaderError } from './loader-error.js';
 
 const FOUR_GIB = 2 ** 32;
@@ -20,7 +20,8 @@ export interface MappedRom {
  * Map a BIOS-style ROM the way PC firmware is: its last byte at 0xFFFFFFFF (the CPU starts at
  * the reset vector F000:FFF0 = 0xFFFFFFF0) and its last 128 KiB mirrored just below 1 MiB.
  * An image that is not a multiple of 4 KiB is padded at the front with 0xFF. The memory map
- * is checked before anything is added.
+ * is checked before anything is added. The mirror takes the place of the board's shadow RAM
+ * where they meet (on a PC the BIOS window shows the ROM, not RAM, until firmware shadows it).
  */
 export function mapRom(memory: GuestMemory, image: Uint8Array): MappedRom {
   if (image.length < RESET_VECTOR_BYTES) {
@@ -37,15 +38,12 @@ export function mapRom(memory: GuestMemory, image: Uint8Array): MappedRom {
   const base = FOUR_GIB - size;
   const mirrorSize = Math.min(size, ROM_MIRROR_BYTES);
   const mirrorBase = 0x100000 - mirrorSize;
-  // The ROM's mirror takes the place of the BIOS shadow RAM, as a chipset's PAM registers would.
-  const shadow = memory.regions.find((r) => r.name === BIOS_SHADOW_NAME);
-  const overlapsShadow = shadow && mirrorBase < shadow.base + shadow.size && shadow.base < 0x100000;
   for (const [what, start, length] of [
     ['ROM', base, size],
     ['ROM mirror', mirrorBase, mirrorSize],
   ] as const) {
     for (const r of memory.regions) {
-      if (r === shadow && what === 'ROM mirror') continue;
+      if (r.name === SHADOW_RAM_NAME && r.kind === 'ram' && what === 'ROM mirror') continue;
       if (start < r.base + r.size && r.base < start + length) {
         throw new LoaderError(
           'rom',
@@ -54,14 +52,19 @@ export function mapRom(memory: GuestMemory, image: Uint8Array): MappedRom {
       }
     }
   }
-  if (shadow && overlapsShadow) {
-    memory.remove(shadow);
-    // Keep the part of the shadow below the mirror (option-ROM space) as RAM.
-    if (mirrorBase > shadow.base) memory.addRam(BIOS_SHADOW_NAME, shadow.base, mirrorBase - shadow.base);
-  }
+  shrinkShadowRamBelow(memory, mirrorBase);
   const rom = memory.addRom('rom', base, size);
   rom.bytes!.fill(0xff, 0, size - image.length);
   rom.bytes!.set(image, size - image.length);
   const mirror = memory.addAlias('rom-mirror', mirrorBase, rom, size - mirrorSize, mirrorSize);
   return { rom, mirror };
+}
+
+/** Cut the shadow RAM back to end at `end`, keeping what it holds below that. */
+function shrinkShadowRamBelow(memory: GuestMemory, end: number): void {
+  const shadow = memory.regions.find((r) => r.name === SHADOW_RAM_NAME && r.kind === 'ram');
+  if (!shadow || shadow.base + shadow.size <= end) return;
+  const kept = shadow.bytes!.slice(0, Math.max(0, end - shadow.base));
+  memory.remove(shadow);
+  if (kept.length > 0) memory.addRam(SHADOW_RAM_NAME, shadow.base, kept.length).bytes!.set(kept);
 }

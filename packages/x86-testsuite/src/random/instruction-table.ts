@@ -2,6 +2,7 @@ import { alu, bcd, divide, imulForms, incDec, misc, test, unary } from './forms/
 import { bitScan, bitString, bitTest } from './forms/bits.js';
 import { jcc, traps } from './forms/control.js';
 import { bswap, cmov, cmpxchg8b, exchange, extend, lea, move, setcc } from './forms/data.js';
+import { mmx } from './forms/mmx.js';
 import { doubleShift, shift } from './forms/shifts.js';
 import { pushPop, stack } from './forms/stack.js';
 import { runawayString, stringOp } from './forms/strings.js';
@@ -10,7 +11,7 @@ import type { Prng } from './prng.js';
 import type { Step } from './step.js';
 
 /**
- * The instruction forms the randomized test draws from: the i686 integer groups, each with its
+ * The instruction forms the randomized test draws from: the i686 integer groups and MMX, each with its
  * encoding, its ndisasm-style text and the flags the SDM defines after it. Some forms emit
  * "guard" steps first (a known shift count in CL, a non-zero divisor, a non-zero BSF source) so
  * that every compared bit is architecturally defined; the guards are ordinary steps and are
@@ -48,6 +49,7 @@ export const FORMS: readonly { readonly name: string; readonly weight: number; r
   { name: 'push/pop', weight: 3, make: pushPop },
   { name: 'stack', weight: 4, make: stack },
   { name: 'bt* bit string', weight: 2, make: bitString },
+  { name: 'mmx', weight: 8, make: mmx },
 ];
 
 const TOTAL_WEIGHT = FORMS.reduce((sum, f) => sum + f.weight, 0);

@@ -113,10 +113,11 @@ function addressing(rng: Prng, target: number): Addressing {
     : { kind: 'base', base, scale: 0, disp, dispSize };
 }
 
-export function pickMem(rng: Prng, size: Size): MemOperand {
+/** A memory operand inside the scratch bytes; `bytes` overrides the width (8 for MMX quadwords). */
+export function pickMem(rng: Prng, size: Size, bytes = size / 8): MemOperand {
   // CS is left out: writing through it is a #GP the reference (QEMU) does not raise.
   const segment = rng.chance(0.15) ? rng.pick(SEGMENTS) : undefined;
-  const target = SCRATCH + rng.below(16 - size / 8 + 1);
+  const target = SCRATCH + rng.below(16 - bytes + 1);
   // One register-addressed operand per instruction: a second would overwrite the first's registers.
   if (addressGuards.length === 0 && rng.chance(0.4)) {
     const m = mem(target, size, segment);

@@ -46,7 +46,10 @@ function generate(seed: number, index: number, mode: 16 | 32): RandomSequence {
     // A Jcc skips the whole next group: jumping over only a guard would void what it guards.
     if (pendingJump !== undefined) {
       const jcc = steps[pendingJump];
-      steps[pendingJump] = { ...jcc, skip: { ...jcc.skip!, steps: group.length } };
+      // A short Jcc reaches about four dumped steps; longer groups (MMX) need the near form.
+      const near = jcc.skip!.near || group.length > 3;
+      const text = near && !jcc.skip!.near ? jcc.text.replace(' (over', ' near (over') : jcc.text;
+      steps[pendingJump] = { ...jcc, text, skip: { ...jcc.skip!, near, steps: group.length } };
       pendingJump = undefined;
     }
     if (group[0].skip) pendingJump = steps.length;
