@@ -52,6 +52,9 @@ worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => {
     case 'serial':
       terminal.write(m.bytes);
       break;
+    case 'booted':
+      terminal.reset(); // only now: a refused image leaves the running guest's screen alone
+      break;
     case 'status':
       lastStatus = m.status;
       statusLine.textContent = formatStatus(m.status);
@@ -83,7 +86,6 @@ function boot(image: Uint8Array, name: string): void {
   send({ type: 'boot', image, name, cmdline: cmdline.value, ramBytes: Number(ram.value) * 1024 * 1024 }, [
     image.buffer,
   ]);
-  terminal.reset();
 }
 
 const isSnapshot = (bytes: Uint8Array) => SNAPSHOT_MAGIC.every((b, i) => bytes[i] === b);

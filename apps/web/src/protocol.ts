@@ -41,6 +41,8 @@ export interface VmStatus {
 /** Worker → page. */
 export type WorkerMessage =
   | { readonly type: 'serial'; readonly bytes: Uint8Array }
+  /** A new machine runs the image `name`: the terminal starts afresh (output follows this message). */
+  | { readonly type: 'booted'; readonly name: string }
   | { readonly type: 'status'; readonly status: VmStatus }
   | { readonly type: 'note'; readonly level: 'info' | 'error'; readonly text: string }
   | { readonly type: 'snapshot'; readonly bytes: Uint8Array; readonly name: string };

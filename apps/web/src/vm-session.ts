@@ -16,6 +16,8 @@ export const SLICE_MS = 50;
 /** Where a session's output goes (the worker posts it to the page; tests collect it). */
 export interface SessionHost {
   serial(bytes: Uint8Array): void;
+  /** A new machine was created for `name` (called before any of its serial output). */
+  booted(name: string): void;
   status(status: VmStatus): void;
   note(level: 'info' | 'error', text: string): void;
 }
@@ -86,7 +88,7 @@ export class VmSession {
       this.host.note('error', `cannot boot '${name}': ${message(e)}`);
       return false;
     }
-    await this.replace(fresh);
+    await this.replace(fresh, () => this.host.booted(name));
     this.host.note('info', `booted ${name} (${kind}, ${ramBytes / 1024 / 1024} MiB RAM)`);
     return true;
   }
@@ -232,7 +234,7 @@ export class VmSession {
   }
 
   /** Retire the current machine (its run loop ends first) and make `next` current and running. */
-  private async replace(next: Booted | undefined): Promise<void> {
+  private async replace(next: Booted | undefined, beforeRun?: () => void): Promise<void> {
     const old = this.current;
     this.current = next;
     this.pendingInput = []; // typed for the old guest
@@ -243,6 +245,7 @@ export class VmSession {
       old.pc.machine.close();
     }
     if (next) {
+      beforeRun?.(); // the old machine's output is flushed, the new one's not yet produced
       this.restartRate();
       this.runLoop(next);
     }

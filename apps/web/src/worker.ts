@@ -9,6 +9,7 @@ const post = (message: WorkerMessage, transfer: Transferable[] = []) => postMess
 
 const session = new VmSession({
   serial: (bytes) => post({ type: 'serial', bytes }, [bytes.buffer]),
+  booted: (name) => post({ type: 'booted', name }),
   status: (status) => post({ type: 'status', status }),
   note: (level, text) => post({ type: 'note', level, text }),
 });

@@ -82,6 +82,7 @@ describe.skipIf(!enabled)('guest instructions per second on the demo Mandelbrot 
       serial: (b) => {
         text += new TextDecoder().decode(b);
       },
+      booted: () => {},
       status: () => {},
       note: () => {},
     });

@@ -92,6 +92,10 @@ describe.skipIf(!chromium.path)(`the web page in ${chromium.reason}`, () => {
     // The demo reads no input; irqguest echoes COM1 in upper case until a '.'.
     await page.setInputFiles('#image-file', IRQGUEST);
     await waitForText(page, 'type text and a dot');
+    // A refused image (dropped on the page) is reported; the running guest and its screen stay.
+    await dropFile(page, 'empty.bin', new Uint8Array(0));
+    await waitForMessage(page, "cannot boot 'empty.bin': flat binary: image is empty (at offset 0x0)");
+    expect(await terminalText(page)).toContain('type text and a dot');
     await page.click('#terminal');
     await page.keyboard.type('hello');
     await waitForText(page, 'HELLO');

@@ -18,6 +18,7 @@ const ROMGUEST = join(GUESTS, 'e2e/romguest.bin');
 const BOOTSECTOR = join(GUESTS, 'e2e/bootsector.bin');
 const APICGUEST = join(GUESTS, 'e2e/apicguest.bin');
 const IRQGUEST = join(GUESTS, 'e2e/irqguest.bin');
+const NMIGUEST = join(GUESTS, 'e2e/nmiguest.bin');
 const ACCELS = ['tcg', 'kvm'] as const;
 
 interface AccelInfo {
@@ -51,6 +52,7 @@ const GUEST_RUNS: Record<string, () => { args: string[]; input?: string }> = {
     };
   },
   mbelf: () => ({ args: [MBELF] }),
+  nmiguest: () => ({ args: [NMIGUEST] }),
   snapguest: () => ({ args: [SNAPGUEST], input: 'k' }),
   irqguest: () => ({ args: [IRQGUEST], input: 'hello, world.' }),
   'realmode-hello': () => ({ args: ['--rom', join(REPO, 'packages/arch-x86/guests/realmode-hello.bin')] }),
@@ -211,6 +213,26 @@ describe.each(ACCELS)('guests on %s', (accel) => {
         ].join('\n'),
       );
       expect(r.status).toBe(35);
+    },
+  );
+
+  // Issue 10 §4: NMIs from the board's APIC model (IPIs, LINT0) and back-to-back fixed self-IPIs.
+  it.skipIf(skip)(
+    'local APIC: NMI IPIs, NMI blocking until IRET, LINT0 as NMI, NMI task gate, fixed self-IPIs in priority order',
+    async () => {
+      const r = await runOn(accel, 'nmiguest');
+      expect(r.stdout, r.stderr).toBe(
+        [
+          'nmiguest: local APIC NMIs and self-IPIs',
+          '  NMI IPIs to self (destination, self, all-including-self): vector 2',
+          "  a second NMI waited for the first handler's IRET",
+          '  LINT0 programmed as NMI: PIT IRQ 0 arrived as an NMI',
+          '  NMI through a task gate, twice (IRET with NT unblocks NMIs)',
+          '  fixed self-IPIs 32 and 33 with IF=0: after STI 33, then 32 after its EOI',
+          '',
+        ].join('\n'),
+      );
+      expect(r.status).toBe(37);
     },
   );
 

@@ -78,6 +78,8 @@ export interface PcMachine {
   readonly boot: BootPlan | undefined;
   /** Install a boot plan: applied now and again after every system reset. */
   setBoot(plan: BootPlan): void;
+  /** Raise the board's NMI line (LINT1 of the local APIC), like QEMU's `inject-nmi`. */
+  injectNmi(): void;
 }
 
 /**
@@ -109,7 +111,10 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
     const router = new InterruptRouter(pic, apic);
     machine.setInterruptLines(router);
     // A change on either controller may make an interrupt deliverable: wake a halted vCPU.
-    pic.onChange = () => machine.kick();
+    pic.onChange = () => {
+      router.picChanged();
+      machine.kick();
+    };
     apic.onChange = () => machine.kick();
     const pit = new I8254Pit(machine, () => pic.pulseIrq(PcIrq.Pit));
     const uart = new Uart16550(machine, {
@@ -172,6 +177,9 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
       },
       get boot() {
         return boot;
+      },
+      injectNmi() {
+        apic.assertLint(1);
       },
       setBoot(plan) {
         applyBootPlan(machine.memory, machine.vcpus[0].state, plan);

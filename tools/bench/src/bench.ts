@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
+import { loadCGuests } from './c-guests.js';
 import { describeEnvironment } from './environment.js';
 import { loadGuests } from './guests.js';
 import { ensureQemu, ensureV86, type PeerStatus, tsvmCliPath } from './peers.js';
@@ -10,6 +11,7 @@ import { renderMarkdown } from './report/markdown.js';
 import { mergeReport } from './report/merge.js';
 import type { BenchReport } from './report/model.js';
 import { resolveSubjects, SUBJECT_IDS, type SubjectId } from './subjects.js';
+import { compiledCSuite } from './suites/compiled-c.js';
 import type { SuiteContext } from './suites/context.js';
 import { kvmExitSuite } from './suites/kvm-exit.js';
 import { linuxBootSuite } from './suites/linux-boot.js';
@@ -17,6 +19,7 @@ import { type AcceleratorSource, snapshotSuite } from './suites/snapshot.js';
 import { snapshotCliSuite } from './suites/snapshot-cli.js';
 import { startupSuite } from './suites/startup.js';
 import { throughputSuite } from './suites/throughput.js';
+import { detectJitOption } from './tsvm-options.js';
 
 /**
  * The repository lints Markdown with Biome (aligned tables, '-' bullets); format the report the
@@ -91,6 +94,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const a = subjects[id];
     log(`subject ${id}: ${a.available ? 'available' : `not available — ${a.reason}`}`);
   }
+  const jit = detectJitOption(tsvmCliPath(options.repoRoot));
+  log(`tsvm --tcg-jit: ${jit.supported ? 'supported (compiled C runs with it off and on)' : jit.reason}`);
 
   const ctx: SuiteContext = {
     repoRoot: options.repoRoot,
@@ -103,6 +108,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   };
   const startup = await startupSuite(ctx);
   const throughput = await throughputSuite(ctx, startup);
+  const compiledC = await compiledCSuite(ctx, jit);
+  const cImages = loadCGuests();
   const kvmExit = await kvmExitSuite(ctx);
   const snapshot = await snapshotSuite(ctx, {
     ramMiB: options.snapshotRamMiB,
@@ -117,15 +124,25 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     environment,
     provisional,
     runsPerMeasurement: options.runs,
-    guests: Object.fromEntries(
-      Object.values(guests).map((g) => [
+    guests: Object.fromEntries([
+      ...Object.values(guests).map((g) => [
         g.name,
         {
           instructions: g.instructions,
           sha256: createHash('sha256').update(readFileSync(g.path)).digest('hex'),
         },
       ]),
-    ),
+      // C guests: no independent instruction count (their work is data-dependent), so 0.
+      ...compiledC.map((row) => [
+        row.image.replace(/\.elf$/, ''),
+        {
+          instructions: 0,
+          sha256: createHash('sha256')
+            .update(readFileSync(cImages[row.image.replace(/\.elf$/, '')].path))
+            .digest('hex'),
+        },
+      ]),
+    ]),
     peers: { qemu, v86 },
     subjects: Object.fromEntries(
       SUBJECT_IDS.map((id) => {
@@ -138,6 +155,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     kvmExit,
     snapshot,
     snapshotCli,
+    compiledC,
     linuxBoot,
     loadAverageAfter: loadavg().map((l) => Math.round(l * 100) / 100),
   };

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 export type GuestName = 'int' | 'paging' | 'tiny' | 'portio' | 'portio-quick' | 'portio-base' | 'fill';
 
 export interface Guest {
-  readonly name: GuestName;
+  /** File name without `.elf`. */
+  readonly name: string;
   readonly path: string;
   /**
    * Kernel instructions from entry to the debug-exit write, counted under QEMU (see guests/).

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { BEGIN_MARKER, END_MARKER, mergeReport } from '../src/report/merge.js';
 import { median } from '../src/stats.js';
 import type { Subject } from '../src/subjects.js';
 import { ratiosFromMarkdown } from '../src/suites/kvm-exit.js';
+import { detectJitOption } from '../src/tsvm-options.js';
 
 const guests = loadGuests();
 
@@ -193,5 +194,33 @@ describe('peers', () => {
       status: 'available',
       version: expect.stringContaining(`v86 ${V86_VERSION}`),
     });
+  });
+});
+
+describe('tsvm --tcg-jit detection', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsvm-bench-jit-'));
+  const fakeCli = (name: string, body: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, body);
+    return path;
+  };
+
+  it('finds the option in `tsvm run --help`', () => {
+    const cli = fakeCli('with.mjs', "process.stdout.write('  --tcg-jit on|off   compile hot blocks\\n');");
+    expect(detectJitOption(cli)).toEqual({ supported: true });
+  });
+
+  it('says why not when the option is absent, the help fails, or there is no CLI', () => {
+    const without = fakeCli('without.mjs', "process.stdout.write('  --accel NAME\\n');");
+    expect(detectJitOption(without)).toEqual({
+      supported: false,
+      reason: 'this tsvm has no --tcg-jit option (the block compiler has not landed)',
+    });
+    const failing = fakeCli('failing.mjs', 'process.exit(4);');
+    expect(detectJitOption(failing)).toEqual({
+      supported: false,
+      reason: '`tsvm run --help` failed (status 4), so --tcg-jit is unknown',
+    });
+    expect(detectJitOption(undefined)).toEqual({ supported: false, reason: 'the tsvm command is not built' });
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runBench } from '../src/bench.js';
 import type { BenchReport, Cell } from '../src/report/model.js';
 import { SUBJECT_IDS } from '../src/subjects.js';
+import { COMPILED_C_SUBJECTS } from '../src/suites/compiled-c.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const outDir = mkdtempSync(join(tmpdir(), 'tsvm-bench-smoke-'));
@@ -102,6 +103,23 @@ describe('pnpm bench --quick', () => {
     }
   });
 
+  it('runs the C workloads at smoke size on tsvm and the TCG peers, or says why not', () => {
+    expect(report.compiledC.map((r) => r.image)).toEqual(['cmark-smoke.elf', 'fmark-smoke.elf']);
+    for (const row of report.compiledC)
+      for (const id of COMPILED_C_SUBJECTS) expectExplained(row.wall[id], `${row.workload} ${id}`);
+    const [cmark, fmark] = report.compiledC;
+    if (report.subjects['tsvm-tcg'].available) {
+      expect(cmark.wall['tsvm-tcg-interpreter']?.status).toBe('ok');
+      const tsvmX87 = fmark.wall['tsvm-tcg-interpreter']!;
+      if (tsvmX87.status !== 'ok') expect(tsvmX87.reason).toMatch(/^tsvm cannot run x87 code yet: /);
+    }
+    // The peers run both images, x87 included, and print the host's checksum.
+    for (const id of ['qemu-tcg', 'v86'] as const)
+      if (report.subjects[id].available)
+        for (const row of report.compiledC)
+          expect(row.wall[id]?.status, `${row.workload} on ${id}`).toBe('ok');
+  });
+
   it('times every available subject (the probe run proved it boots the guest)', () => {
     for (const id of SUBJECT_IDS) {
       if (!report.subjects[id].available) continue;
@@ -115,6 +133,7 @@ describe('pnpm bench --quick', () => {
     const md = readFileSync(join(outDir, 'BENCHMARKS.md'), 'utf8');
     expect(md).toContain('PROVISIONAL');
     expect(md).toContain(report.environment.commit);
+    expect(md).toContain('## Compiled C');
     expect(md).toContain(`| cores | ${report.environment.cores} |`);
     expect(md).toMatch(/\| KVM \| .*(hardware-backed|not available)/);
     expect(md).not.toMatch(/NaN|undefined|Infinity/);

@@ -1,9 +1,15 @@
-import { ud } from '../exec/fault.js';
+import * as ar from '../ops/x87/arithmetic.js';
+import { type ArithKind, MemFormat } from '../ops/x87/arithmetic.js';
+import * as cmp from '../ops/x87/compare.js';
 import * as k from '../ops/x87/constants.js';
 import * as ctl from '../ops/x87/control.js';
+import * as cv from '../ops/x87/convert-load-store.js';
 import * as env from '../ops/x87/environment.js';
-import { checkDeviceAvailable, opX87Undefined } from '../ops/x87/guard.js';
+import { fcmov } from '../ops/x87/fcmov.js';
+import { float80Pending as f80 } from '../ops/x87/float80-pending.js';
+import { opX87Undefined } from '../ops/x87/guard.js';
 import * as ls from '../ops/x87/load-store.js';
+import * as tr from '../ops/x87/transcendental.js';
 import type { Handler } from './insn.js';
 import { type OpSpec, op } from './opcode-table.js';
 
@@ -15,55 +21,52 @@ import { type OpSpec, op } from './opcode-table.js';
  * FXCH4, FXCH7, FSTP8, FSTP9, FCOM2, FCOMP3, FCOMP5, FFREEP) are kept, as QEMU keeps them.
  */
 
-/** Handlers filled in by the arithmetic modules (registered through `setX87Handler`). */
-const late = new Map<string, Handler>();
-
-/** Until the arithmetic modules register it, an instruction raises #UD (as every escape did before). */
-function deferred(name: string): Handler {
-  return (c, i) => {
-    const h = late.get(name);
-    if (h) return h(c, i);
-    checkDeviceAvailable(c);
-    ud();
-  };
-}
-
 const UD = op('(bad)', opX87Undefined);
 
-function regRow(h: (rm: number) => OpSpec): OpSpec[] {
-  return Array.from({ length: 8 }, (_, rm) => h(rm));
-}
-
+const regRow = (h: (rm: number) => OpSpec): OpSpec[] => Array.from({ length: 8 }, (_, rm) => h(rm));
 /** One ModRM.reg row of eight register forms all handled alike. */
 const same = (name: string, h: Handler): OpSpec[] => regRow(() => op(name, h));
-
 /** A row where only some rm values are defined. */
 const sparse = (entries: Record<number, OpSpec>): OpSpec[] => regRow((rm) => entries[rm] ?? UD);
+const undefinedRow = (): OpSpec[] => regRow(() => UD);
 
 const ARITH = ['fadd', 'fmul', 'fcom', 'fcomp', 'fsub', 'fsubr', 'fdiv', 'fdivr'];
-/** DC/DE register forms swap the SUB/SUBR and DIV/DIVR rows. */
-const ARITH_REVERSED = ['fadd', 'fmul', 'fcom', 'fcomp', 'fsubr', 'fsub', 'fdivr', 'fdiv'];
 
 function escapeOpcode(mem: OpSpec[], reg: OpSpec[][]): OpSpec {
   return op('x87', opX87Undefined, { modrm: true, group: mem, regForms: reg.flat() });
 }
 
-export function installX87(table: OpSpec[]): void {
-  const d = (name: string) => op(name, deferred(name));
+/** The eight memory forms of D8/DA/DC/DE: arithmetic, with FCOM/FCOMP (FICOM/FICOMP) at /2 /3. */
+function arithmeticMemoryRow(format: MemFormat, prefix: string, suffix: string): OpSpec[] {
+  const cmpFormat = (['f32', 'i32', 'f64', 'i16'] as const)[format];
+  return ARITH.map((n, r) => {
+    const name = `${prefix}${n.slice(1)} ${suffix}`;
+    if (r === 2) return op(name, f80(cmp.compareMemory(cmpFormat, false)));
+    if (r === 3) return op(name, f80(cmp.compareMemory(cmpFormat, true)));
+    return op(name, f80(ar.arithMemory(r as ArithKind, format)));
+  });
+}
 
-  // D8: arithmetic with m32fp / ST(0), ST(i).
+export function installX87(table: OpSpec[]): void {
+  // D8: arithmetic with m32fp / ST(0) ← ST(0) op ST(i).
   table[0xd8] = escapeOpcode(
-    ARITH.map((n) => d(`${n} m32fp`)),
-    ARITH.map((n) => same(`${n} st0,sti`, deferred(`${n} st0,sti`))),
+    arithmeticMemoryRow(MemFormat.F32, 'f', 'm32fp'),
+    ARITH.map((n, r) =>
+      r === 2
+        ? same('fcom', f80(cmp.compareRegister(false, 0)))
+        : r === 3
+          ? same('fcomp', f80(cmp.compareRegister(false, 1)))
+          : same(`${n} st0,sti`, f80(ar.arithRegister(r as ArithKind, false, false))),
+    ),
   );
 
   // D9: loads/stores of m32fp, environment and control word, and the register-only group.
   table[0xd9] = escapeOpcode(
     [
-      d('fld m32fp'),
+      op('fld m32fp', f80(cv.opFldM32)),
       UD,
-      d('fst m32fp'),
-      d('fstp m32fp'),
+      op('fst m32fp', f80(cv.opFstM32)),
+      op('fstp m32fp', f80(cv.opFstpM32)),
       op('fldenv', env.opFldenv),
       op('fldcw', ctl.opFldcw),
       op('fnstenv', env.opFnstenv),
@@ -74,54 +77,65 @@ export function installX87(table: OpSpec[]): void {
       same('fxch', ls.opFxch),
       sparse({ 0: op('fnop', ctl.opFnop) }),
       same('fstp1', ls.opFstpReg),
-      sparse({ 0: d('fchs'), 1: d('fabs'), 4: d('ftst'), 5: d('fxam') }),
+      sparse({
+        0: op('fchs', f80(ar.opFchs)),
+        1: op('fabs', f80(ar.opFabs)),
+        4: op('ftst', f80(cmp.opFtst)),
+        5: op('fxam', f80(cmp.opFxam)),
+      }),
       sparse(Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((r) => [r, op('fldconst', k.opFldConstant)]))),
       [
-        d('f2xm1'),
-        d('fyl2x'),
-        d('fptan'),
-        d('fpatan'),
-        d('fxtract'),
-        d('fprem1'),
+        op('f2xm1', f80(tr.opF2xm1)),
+        op('fyl2x', f80(tr.opFyl2x)),
+        op('fptan', f80(tr.opFptan)),
+        op('fpatan', f80(tr.opFpatan)),
+        op('fxtract', f80(ar.opFxtract)),
+        op('fprem1', f80(ar.opFprem1)),
         op('fdecstp', ctl.opFdecstp),
         op('fincstp', ctl.opFincstp),
       ],
-      [d('fprem'), d('fyl2xp1'), d('fsqrt'), d('fsincos'), d('frndint'), d('fscale'), d('fsin'), d('fcos')],
+      [
+        op('fprem', f80(ar.opFprem)),
+        op('fyl2xp1', f80(tr.opFyl2xp1)),
+        op('fsqrt', f80(ar.opFsqrt)),
+        op('fsincos', f80(tr.opFsincos)),
+        op('frndint', f80(ar.opFrndint)),
+        op('fscale', f80(ar.opFscale)),
+        op('fsin', f80(tr.opFsin)),
+        op('fcos', f80(tr.opFcos)),
+      ],
     ],
   );
 
   // DA: m32int arithmetic; FCMOVB/E/BE/U and FUCOMPP.
-  table[0xda] = escapeOpcode(
-    ARITH.map((n) => d(`fi${n.slice(1)} m32int`)),
-    [
-      same('fcmovb', deferred('fcmovb')),
-      same('fcmove', deferred('fcmove')),
-      same('fcmovbe', deferred('fcmovbe')),
-      same('fcmovu', deferred('fcmovu')),
-      regRow(() => UD),
-      sparse({ 1: d('fucompp') }),
-      regRow(() => UD),
-      regRow(() => UD),
-    ],
-  );
+  table[0xda] = escapeOpcode(arithmeticMemoryRow(MemFormat.I32, 'fi', 'm32int'), [
+    same('fcmovb', fcmov(2)),
+    same('fcmove', fcmov(4)),
+    same('fcmovbe', fcmov(6)),
+    same('fcmovu', fcmov(10)),
+    undefinedRow(),
+    sparse({ 1: op('fucompp', f80(cmp.compareRegister(true, 2, 1))) }),
+    undefinedRow(),
+    undefinedRow(),
+  ]);
 
   // DB: m32int loads/stores, m80fp load/store; FCMOVNB.., FNCLEX, FNINIT, FUCOMI, FCOMI.
   table[0xdb] = escapeOpcode(
     [
-      d('fild m32int'),
+      op('fild m32int', f80(cv.opFildM32)),
       UD,
-      d('fist m32int'),
-      d('fistp m32int'),
+      op('fist m32int', f80(cv.opFistM32)),
+      op('fistp m32int', f80(cv.opFistpM32)),
       UD,
       op('fld m80fp', ls.opFldM80),
       UD,
       op('fstp m80fp', ls.opFstpM80),
     ],
     [
-      same('fcmovnb', deferred('fcmovnb')),
-      same('fcmovne', deferred('fcmovne')),
-      same('fcmovnbe', deferred('fcmovnbe')),
-      same('fcmovnu', deferred('fcmovnu')),
+      same('fcmovnb', fcmov(3)),
+      same('fcmovne', fcmov(5)),
+      same('fcmovnbe', fcmov(7)),
+      same('fcmovnu', fcmov(11)),
       sparse({
         0: op('feni', ctl.opLegacyNop),
         1: op('fdisi', ctl.opLegacyNop),
@@ -129,29 +143,32 @@ export function installX87(table: OpSpec[]): void {
         3: op('fninit', ctl.opFninit),
         4: op('fsetpm', ctl.opLegacyNop),
       }),
-      same('fucomi', deferred('fucomi')),
-      same('fcomi', deferred('fcomi')),
-      regRow(() => UD),
+      same('fucomi', f80(cmp.compareToEflags(true, false))),
+      same('fcomi', f80(cmp.compareToEflags(false, false))),
+      undefinedRow(),
     ],
   );
 
-  // DC: m64fp arithmetic; register forms with ST(i) as the destination.
-  table[0xdc] = escapeOpcode(
-    ARITH.map((n) => d(`${n} m64fp`)),
-    ARITH_REVERSED.map((n, r) =>
-      r === 2 || r === 3
-        ? same(`${n} sti`, deferred(`${n} st0,sti`))
-        : same(`${n} sti,st0`, deferred(`${n} sti,st0`)),
-    ),
-  );
+  // DC: m64fp arithmetic; register forms ST(i) ← ST(i) op ST(0) (the SUB/SUBR and DIV/DIVR
+  // encodings are swapped relative to D8, which `ArithKind` already expresses as dest op src).
+  table[0xdc] = escapeOpcode(arithmeticMemoryRow(MemFormat.F64, 'f', 'm64fp'), [
+    same('fadd sti,st0', f80(ar.arithRegister(0, true, false))),
+    same('fmul sti,st0', f80(ar.arithRegister(1, true, false))),
+    same('fcom2', f80(cmp.compareRegister(false, 0))),
+    same('fcomp3', f80(cmp.compareRegister(false, 1))),
+    same('fsubr sti,st0', f80(ar.arithRegister(5, true, false))),
+    same('fsub sti,st0', f80(ar.arithRegister(4, true, false))),
+    same('fdivr sti,st0', f80(ar.arithRegister(7, true, false))),
+    same('fdiv sti,st0', f80(ar.arithRegister(6, true, false))),
+  ]);
 
   // DD: m64fp loads/stores, FRSTOR/FNSAVE/FNSTSW m16; FFREE, FST/FSTP ST(i), FUCOM/FUCOMP.
   table[0xdd] = escapeOpcode(
     [
-      d('fld m64fp'),
+      op('fld m64fp', f80(cv.opFldM64)),
       UD,
-      d('fst m64fp'),
-      d('fstp m64fp'),
+      op('fst m64fp', f80(cv.opFstM64)),
+      op('fstp m64fp', f80(cv.opFstpM64)),
       op('frstor', env.opFrstor),
       UD,
       op('fnsave', env.opFnsave),
@@ -162,36 +179,36 @@ export function installX87(table: OpSpec[]): void {
       same('fxch4', ls.opFxch),
       same('fst sti', ls.opFstReg),
       same('fstp sti', ls.opFstpReg),
-      same('fucom', deferred('fucom')),
-      same('fucomp', deferred('fucomp')),
-      regRow(() => UD),
-      regRow(() => UD),
+      same('fucom', f80(cmp.compareRegister(true, 0))),
+      same('fucomp', f80(cmp.compareRegister(true, 1))),
+      undefinedRow(),
+      undefinedRow(),
     ],
   );
 
   // DE: m16int arithmetic; the popping register forms and FCOMPP.
-  table[0xde] = escapeOpcode(
-    ARITH.map((n) => d(`fi${n.slice(1)} m16int`)),
-    ARITH_REVERSED.map((n, r) =>
-      r === 2
-        ? same('fcomp5', deferred('fcomp st0,sti'))
-        : r === 3
-          ? sparse({ 1: d('fcompp') })
-          : same(`${n}p sti,st0`, deferred(`${n}p sti,st0`)),
-    ),
-  );
+  table[0xde] = escapeOpcode(arithmeticMemoryRow(MemFormat.I16, 'fi', 'm16int'), [
+    same('faddp', f80(ar.arithRegister(0, true, true))),
+    same('fmulp', f80(ar.arithRegister(1, true, true))),
+    same('fcomp5', f80(cmp.compareRegister(false, 1))),
+    sparse({ 1: op('fcompp', f80(cmp.compareRegister(false, 2, 1))) }),
+    same('fsubrp', f80(ar.arithRegister(5, true, true))),
+    same('fsubp', f80(ar.arithRegister(4, true, true))),
+    same('fdivrp', f80(ar.arithRegister(7, true, true))),
+    same('fdivp', f80(ar.arithRegister(6, true, true))),
+  ]);
 
   // DF: m16int/m64int loads and stores, packed BCD; FFREEP, FNSTSW AX, FUCOMIP, FCOMIP.
   table[0xdf] = escapeOpcode(
     [
-      d('fild m16int'),
+      op('fild m16int', f80(cv.opFildM16)),
       UD,
-      d('fist m16int'),
-      d('fistp m16int'),
-      d('fbld'),
-      d('fild m64int'),
-      d('fbstp'),
-      d('fistp m64int'),
+      op('fist m16int', f80(cv.opFistM16)),
+      op('fistp m16int', f80(cv.opFistpM16)),
+      op('fbld', f80(cv.opFbld)),
+      op('fild m64int', f80(cv.opFildM64)),
+      op('fbstp', f80(cv.opFbstp)),
+      op('fistp m64int', f80(cv.opFistpM64)),
     ],
     [
       same('ffreep', ctl.opFfreep),
@@ -199,14 +216,9 @@ export function installX87(table: OpSpec[]): void {
       same('fstp8', ls.opFstpReg),
       same('fstp9', ls.opFstpReg),
       sparse({ 0: op('fnstsw ax', ctl.opFnstswAx) }),
-      same('fucomip', deferred('fucomip')),
-      same('fcomip', deferred('fcomip')),
-      regRow(() => UD),
+      same('fucomip', f80(cmp.compareToEflags(true, true))),
+      same('fcomip', f80(cmp.compareToEflags(false, true))),
+      undefinedRow(),
     ],
   );
-}
-
-/** Register the handler of a deferred instruction (by its table name). */
-export function setX87Handler(name: string, h: Handler): void {
-  late.set(name, h);
 }

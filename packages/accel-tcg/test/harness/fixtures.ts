@@ -13,6 +13,8 @@ export interface GuestFixture {
   status: number;
   /** The expected transcript was checked against the SDM, not produced by QEMU. */
   sdmReference: boolean;
+  /** The guest needs the whole PC board (interrupt controllers), not the bare test machine. */
+  pcBoard: boolean;
 }
 
 export function listGuests(): string[] {
@@ -21,6 +23,8 @@ export function listGuests(): string[] {
     .map((f) => f.slice(0, -4))
     .sort();
 }
+
+const source = (name: string) => readFileSync(join(GUESTS_DIR, 'src', `${name}.asm`), 'utf8');
 
 export function loadGuest(name: string): GuestFixture {
   const rom = new Uint8Array(readFileSync(join(GUESTS_DIR, 'bin', `${name}.bin`)));
@@ -32,6 +36,7 @@ export function loadGuest(name: string): GuestFixture {
     rom,
     expected: readFileSync(txt, 'latin1'),
     status: Number(readFileSync(join(GUESTS_DIR, 'expected', `${name}.status`), 'utf8').trim()),
-    sdmReference: /^; REFERENCE: sdm/m.test(readFileSync(join(GUESTS_DIR, 'src', `${name}.asm`), 'utf8')),
+    sdmReference: /^; REFERENCE: sdm/m.test(source(name)),
+    pcBoard: /^; BOARD: pc/m.test(source(name)),
   };
 }

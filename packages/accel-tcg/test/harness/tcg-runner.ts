@@ -1,5 +1,6 @@
 import { type X86CpuState, x86Arch } from '@tsvm/arch-x86';
 import { Machine, type MachineStop } from '@tsvm/core';
+import { createPcMachine, mapRom } from '@tsvm/pc';
 import { tcg } from '../../src/index.js';
 
 export interface GuestRun {
@@ -45,6 +46,22 @@ export async function createGuestMachine(
 
 export async function runGuest(rom: Uint8Array, timeoutMs = 20000): Promise<GuestRun> {
   const { machine, output } = await createGuestMachine(rom);
+  const stop = await machine.run({ timeoutMs });
+  const bytes = Uint8Array.from(output);
+  return { stop, output: bytes, text: new TextDecoder('latin1').decode(bytes), machine };
+}
+
+/**
+ * Run a test ROM on the whole PC board (8259 pair, FERR# → IRQ 13, port 0xF0...), for guests
+ * whose source says `; BOARD: pc`: the ROM mapped below 4 GiB with its low mirror, port 0xE9
+ * added as the debug console.
+ */
+export async function runGuestOnPc(rom: Uint8Array, timeoutMs = 20000): Promise<GuestRun> {
+  const pc = await createPcMachine({ accelerator: tcg, ramBytes: 32 * 1024 * 1024, onGuestReset: 'stop' });
+  const machine = pc.machine;
+  mapRom(machine.memory, rom);
+  const output: number[] = [];
+  machine.ports.register('debugcon', 0xe9, 1, { write: (_p, _s, v) => void output.push(v & 0xff) });
   const stop = await machine.run({ timeoutMs });
   const bytes = Uint8Array.from(output);
   return { stop, output: bytes, text: new TextDecoder('latin1').decode(bytes), machine };

@@ -44,6 +44,12 @@ const LVT_OFFSETS: readonly number[] = [
 ];
 const TIMER = 1;
 const LINT0 = 4;
+const LINT1 = 5;
+/** Delivery modes (LVT and ICR bits 10:8). */
+const DELIVERY_FIXED = 0;
+const DELIVERY_NMI = 4;
+const DELIVERY_INIT = 5;
+const DELIVERY_STARTUP = 6;
 const DELIVERY_EXTINT = 7;
 const SVR_ENABLE = 1 << 8;
 /** Version 0x14 (integrated APIC), 6 LVT entries beyond the first (max LVT index 6). */
@@ -58,8 +64,10 @@ export const APIC_MIN_PERIODIC_NS = 100_000;
 
 /**
  * A local APIC for one CPU at 0xFEE00000: ID, version, TPR/PPR, EOI, SVR, ISR/TMR/IRR, ESR,
- * ICR (fixed self-IPIs are delivered; INIT, SIPI and IPIs to absent CPUs are accepted and
- * recorded), the LVT, and the timer in one-shot and periodic modes. The base address is fixed
+ * ICR (fixed and NMI self-IPIs are delivered; INIT, SIPI and IPIs to absent CPUs are accepted
+ * and recorded), the LVT with LINT0/LINT1 as fixed, NMI or ExtINT inputs, and the timer in
+ * one-shot and periodic modes. An NMI (ICR mode 100b, or a LINT pin programmed so) is held as
+ * a pending NMI for the CPU, which takes it as vector 2 and blocks further NMIs until IRET. The base address is fixed
  * (guests that relocate it through MSR 0x1B are not supported; the MSR itself lives in the
  * canonical CPU state). LINT0 starts as ExtINT on the bootstrap CPU, as firmware leaves it,
  * so the 8259 reaches the CPU through it; the interrupt router asks `acceptsExtInt()`.
@@ -82,6 +90,8 @@ export class LocalApic {
   /** Virtual time the current timer count started, -1 when stopped. */
   private timerStartNs = -1;
   private timer: TimerHandle | undefined;
+  /** An NMI is waiting for the CPU (edge-triggered: one pending at most, as on real hardware). */
+  private nmiPending = false;
   /** INIT/SIPI IPIs the guest sent (there is no other CPU to start). */
   readonly sentIpis: { kind: 'init' | 'sipi'; destination: number; vector: number }[] = [];
   /** Wakes a halted vCPU when an interrupt becomes deliverable. */
@@ -97,7 +107,9 @@ export class LocalApic {
     machine.registerSection(
       recordSection({
         name: 'local-apic',
-        version: 1,
+        version: 2,
+        // Version 1 had no pending NMI: it loads with none.
+        minVersion: 1,
         save: () => ({
           id: this.id,
           tpr: this.tpr,
@@ -114,8 +126,9 @@ export class LocalApic {
           timerInitial: this.timerInitial,
           timerDivide: this.timerDivide,
           timerStartNs: this.timerStartNs,
+          nmiPending: this.nmiPending,
         }),
-        load: (f) => {
+        load: (f, version) => {
           const regs = {
             id: f.uint('id'),
             tpr: f.uint('tpr', 8),
@@ -136,8 +149,9 @@ export class LocalApic {
           const tmr = bytesU32(f.bytes('tmr', 32));
           const irr = bytesU32(f.bytes('irr', 32));
           const lvt = bytesU32(f.bytes('lvt', LVT_COUNT * 4));
+          const nmiPending = version >= 2 ? f.boolean('nmiPending') : false;
           return () => {
-            Object.assign(this, regs, { isr, tmr, irr, lvt, timerStartNs });
+            Object.assign(this, regs, { isr, tmr, irr, lvt, timerStartNs, nmiPending });
             this.scheduleTimer();
             this.onChange();
           };
@@ -161,10 +175,11 @@ export class LocalApic {
     this.lvt.fill(LVT_MASKED);
     // What firmware leaves on the bootstrap CPU: LINT0 = ExtINT (the 8259), LINT1 = NMI.
     this.lvt[LINT0] = DELIVERY_EXTINT << 8;
-    this.lvt[5] = 4 << 8;
+    this.lvt[LINT1] = DELIVERY_NMI << 8;
     this.timerInitial = 0;
     this.timerDivide = 0;
     this.timerStartNs = -1;
+    this.nmiPending = false;
   }
 
   reset(): void {
@@ -181,6 +196,40 @@ export class LocalApic {
   acceptsExtInt(): boolean {
     const lint0 = this.lvt[LINT0];
     return !(lint0 & LVT_MASKED) && ((lint0 >> 8) & 7) === DELIVERY_EXTINT;
+  }
+
+  /** True while an NMI waits for the CPU. */
+  hasNmi(): boolean {
+    return this.nmiPending;
+  }
+
+  /** The CPU took the pending NMI. */
+  takeNmi(): void {
+    this.nmiPending = false;
+  }
+
+  private raiseNmi(): void {
+    this.nmiPending = true;
+    this.onChange();
+  }
+
+  /** True when LINT0 is unmasked and programmed as NMI (an 8259 request then arrives as an NMI). */
+  lint0IsNmi(): boolean {
+    const lint0 = this.lvt[LINT0];
+    return !(lint0 & LVT_MASKED) && ((lint0 >> 8) & 7) === DELIVERY_NMI;
+  }
+
+  /**
+   * A rising edge on LINT0 or LINT1 (0 or 1), delivered as that pin's LVT entry says: fixed
+   * (its vector), NMI, or nothing while masked. ExtINT on LINT0 is the 8259 path, which the
+   * interrupt router takes through `acceptsExtInt()`; LINT1 is the board's NMI line.
+   */
+  assertLint(pin: 0 | 1): void {
+    const entry = this.lvt[pin === 0 ? LINT0 : LINT1];
+    if (entry & LVT_MASKED) return;
+    const mode = (entry >> 8) & 7;
+    if (mode === DELIVERY_NMI) this.raiseNmi();
+    else if (mode === DELIVERY_FIXED) this.deliver(entry & 0xff);
   }
 
   private static highest(bits: Uint32Array): number {
@@ -280,9 +329,10 @@ export class LocalApic {
     const shorthand = (low >> 18) & 3;
     const destination = this.icrHigh >>> 24;
     const toSelf = shorthand === 1 || shorthand === 2 || (shorthand === 0 && destination === this.id);
-    if (mode === 5) this.sentIpis.push({ kind: 'init', destination, vector });
-    else if (mode === 6) this.sentIpis.push({ kind: 'sipi', destination, vector });
-    else if (mode === 0 && toSelf) this.deliver(vector);
+    if (mode === DELIVERY_INIT) this.sentIpis.push({ kind: 'init', destination, vector });
+    else if (mode === DELIVERY_STARTUP) this.sentIpis.push({ kind: 'sipi', destination, vector });
+    else if (mode === DELIVERY_FIXED && toSelf) this.deliver(vector);
+    else if (mode === DELIVERY_NMI && toSelf) this.raiseNmi(); // the vector field is ignored
     // Other modes and destinations: there is no other CPU; accepted and dropped.
   }
 

@@ -1,6 +1,6 @@
 import type { PeerStatus } from '../peers.js';
 import type { SubjectId } from '../subjects.js';
-import type { BenchReport, Cell } from './model.js';
+import type { BenchReport, Cell, CompiledCSubject } from './model.js';
 
 const esc = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -75,6 +75,30 @@ export function renderMarkdown(r: BenchReport): string {
       const ratio = id === 'tsvm-tcg' ? '—' : row.tsvmTcgVs[id] !== undefined ? `${row.tsvmTcgVs[id]}×` : '—';
       out.push(
         `| ${row.guest} (${row.instructions.toLocaleString('en-US')} instr.) | ${LABEL[id]} | ${formatCell(row.wall[id])} | ${perSecond(row.instructionsPerSecond[id])} | ${perSecond(row.instructionsPerSecondExStartup[id])} | ${ratio} |`,
+      );
+    }
+  }
+  out.push('');
+
+  const C_LABEL: Record<CompiledCSubject, string> = {
+    'tsvm-tcg-interpreter': 'tsvm (TCG, interpreter)',
+    'tsvm-tcg-compiler': 'tsvm (TCG, block compiler)',
+    'qemu-tcg': 'QEMU (TCG)',
+    v86: 'v86',
+  };
+  out.push(
+    '## Compiled C',
+    '',
+    "Freestanding C built with `gcc -m32 -march=i686 -O2` (tools/bench/guests/c): `cmark` is the embedded-benchmark mix (linked-list find/reverse/merge sort, matrix multiply/add/scale, a byte-level state machine, CRC-16/CRC-32); `fmark` is double-precision x87 code (`-mfpmath=387`: Mandelbrot, Simpson's rule, an n-body step with sqrt). A run counts only if it prints the checksum the host build of the same C computed. Wall time is process start to exit, start-up included. tsvm runs with `--tcg-jit off` and `--tcg-jit on` when its CLI has the option (otherwise its only executor, the interpreter). Ratios: that tsvm configuration's median ÷ the subject's (above 1 means the subject is faster).",
+    '',
+    '| workload | subject | wall time | tsvm interpreter ÷ subject | tsvm block compiler ÷ subject |',
+    '|---|---|---|---|---|',
+  );
+  for (const row of r.compiledC) {
+    for (const id of ['tsvm-tcg-interpreter', 'tsvm-tcg-compiler', 'qemu-tcg', 'v86'] as const) {
+      const vs = (ratio: number | undefined) => (ratio !== undefined ? `${ratio}×` : '—');
+      out.push(
+        `| ${row.workload} (${row.iterations} rounds${row.x87 ? ', x87' : ''}) | ${C_LABEL[id]} | ${formatCell(row.wall[id])} | ${vs(row.interpreterVs[id])} | ${vs(row.compilerVs[id])} |`,
       );
     }
   }

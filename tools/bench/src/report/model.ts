@@ -95,7 +95,26 @@ export interface BenchReport {
   };
   readonly snapshot: readonly SnapshotRow[];
   readonly snapshotCli: readonly SnapshotCliRow[];
+  /** The C workloads (guests/c) on tsvm with the block compiler off/on and the TCG peers. */
+  readonly compiledC: readonly CompiledCRow[];
   /** Debian's 686 kernel + busybox initramfs: process start to the /init banner and to the shell prompt. */
   readonly linuxBoot?: readonly LinuxBootRow[];
   readonly loadAverageAfter: readonly number[];
+}
+
+/** Who runs the C workloads: tsvm's TCG with the block compiler off and on, and the TCG peers. */
+export type CompiledCSubject = 'tsvm-tcg-interpreter' | 'tsvm-tcg-compiler' | 'qemu-tcg' | 'v86';
+
+export interface CompiledCRow {
+  readonly workload: string;
+  /** The image timed (guests/c), its size and the checksum every run had to print. */
+  readonly image: string;
+  readonly iterations: number;
+  readonly checksum: string;
+  readonly x87: boolean;
+  readonly wall: Partial<Record<CompiledCSubject, Cell>>;
+  /** tsvm-tcg interpreter wall time ÷ the subject's (above 1: the subject is faster). */
+  readonly interpreterVs: Partial<Record<CompiledCSubject, number>>;
+  /** tsvm-tcg block-compiler wall time ÷ the subject's. */
+  readonly compilerVs: Partial<Record<CompiledCSubject, number>>;
 }

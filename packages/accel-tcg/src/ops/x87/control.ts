@@ -11,6 +11,8 @@ import { setC1 } from './stack.js';
 export function initFpu(c: Cpu): void {
   const f = c.fpu;
   f.fcw = 0x037f;
+  // TOP through its setter: the slots rotate, so the physical registers keep their contents.
+  f.top = 0;
   f.fsw = 0;
   f.abridgedTag = 0;
   f.fop = 0;

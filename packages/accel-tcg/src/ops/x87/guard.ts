@@ -61,10 +61,10 @@ export function enter(c: Cpu, i: Insn, kind: Entry): void {
   f.fip = c.ip;
   f.fcs = c.segs[1].selector;
   f.fop = fopOf(i);
-  if (i.mem) {
-    f.fdp = ea(c, i);
-    f.fds = c.segs[i.seg].selector;
-  }
+  // The SDM leaves FDP/FDS undefined after an instruction without a memory operand; they read
+  // as zero then, as on QEMU.
+  f.fdp = i.mem ? ea(c, i) : 0;
+  f.fds = i.mem ? c.segs[i.seg].selector : 0;
 }
 
 /** An undefined encoding inside D8-DF: #NM first (as for any escape), then #UD. */

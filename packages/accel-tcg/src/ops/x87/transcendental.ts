@@ -1,0 +1,156 @@
+import type { Handler, Insn } from '../../decode/insn.js';
+import type { Cpu } from '../../exec/cpu.js';
+import {
+  type Float80Env,
+  f80Atan2,
+  f80Cos,
+  f80Sin,
+  f80SinCos,
+  f80Tan,
+  f80TwoToXMinus1,
+  f80YLog2X,
+  f80YLog2XP1,
+  POS_ONE,
+  type RawExtended,
+  type TrigResult,
+} from '../../fpu/float80/index.js';
+import { Fsw } from '../../fpu/fpu-state.js';
+import { Entry, enter } from './guard.js';
+import { blocked, commit, envOf } from './outcome.js';
+import { empty, INDEFINITE, overflow, underflow } from './stack.js';
+
+// FSIN, FCOS, FSINCOS, FPTAN (C2 = 1 and ST(0) untouched when |x| ≥ 2^63), FPATAN, F2XM1,
+// FYL2X and FYL2XP1. The values come from float80's multiprecision evaluation, rounded once.
+
+function put(c: Cpu, k: number, v: RawExtended): void {
+  c.fpu.writeSt(k, v);
+  c.fpu.setEmpty(k, false);
+}
+
+const setC2 = (c: Cpu, on: boolean): void => {
+  c.fpu.fsw = on ? c.fpu.fsw | Fsw.C2 : c.fpu.fsw & ~Fsw.C2;
+};
+
+/** FSIN/FCOS: ST(0) ← f(ST(0)). */
+function trig(f: (a: RawExtended, env: Float80Env) => TrigResult): Handler {
+  return (c, i) => {
+    enter(c, i, Entry.Data);
+    if (empty(c, 0)) {
+      if (underflow(c)) put(c, 0, INDEFINITE);
+      return;
+    }
+    const env = envOf(c);
+    const r = f(c.fpu.readSt(0), env);
+    if (r.outOfRange) {
+      setC2(c, true);
+      return;
+    }
+    if (!blocked(env)) c.fpu.writeSt(0, r.value);
+    commit(c, env);
+    setC2(c, false);
+  };
+}
+
+export const opFsin = trig(f80Sin);
+export const opFcos = trig(f80Cos);
+
+/** FPTAN: ST(0) ← tan(ST(0)), then push +1.0. */
+export function opFptan(c: Cpu, i: Insn): void {
+  enter(c, i, Entry.Data);
+  if (empty(c, 0)) {
+    if (!underflow(c)) return;
+    put(c, 0, INDEFINITE);
+    if (empty(c, 7)) c.fpu.push(INDEFINITE);
+    return;
+  }
+  if (!empty(c, 7)) {
+    if (!overflow(c)) return;
+    c.fpu.writeSt(0, INDEFINITE);
+    c.fpu.push(INDEFINITE);
+    return;
+  }
+  const env = envOf(c);
+  const r = f80Tan(c.fpu.readSt(0), env);
+  if (r.outOfRange) {
+    setC2(c, true);
+    return;
+  }
+  if (blocked(env)) {
+    commit(c, env);
+    return;
+  }
+  c.fpu.writeSt(0, r.value);
+  c.fpu.push(POS_ONE);
+  commit(c, env);
+  setC2(c, false);
+}
+
+/** FSINCOS: ST(0) ← sin, then push cos. */
+export function opFsincos(c: Cpu, i: Insn): void {
+  enter(c, i, Entry.Data);
+  if (empty(c, 0)) {
+    if (!underflow(c)) return;
+    put(c, 0, INDEFINITE);
+    if (empty(c, 7)) c.fpu.push(INDEFINITE);
+    return;
+  }
+  if (!empty(c, 7)) {
+    if (!overflow(c)) return;
+    c.fpu.writeSt(0, INDEFINITE);
+    c.fpu.push(INDEFINITE);
+    return;
+  }
+  const env = envOf(c);
+  const r = f80SinCos(c.fpu.readSt(0), env);
+  if (r.outOfRange) {
+    setC2(c, true);
+    return;
+  }
+  if (blocked(env)) {
+    commit(c, env);
+    return;
+  }
+  c.fpu.writeSt(0, r.sin);
+  c.fpu.push(r.cos);
+  commit(c, env);
+  setC2(c, false);
+}
+
+/** F2XM1: ST(0) ← 2^ST(0) − 1. */
+export function opF2xm1(c: Cpu, i: Insn): void {
+  enter(c, i, Entry.Data);
+  if (empty(c, 0)) {
+    if (underflow(c)) put(c, 0, INDEFINITE);
+    return;
+  }
+  const env = envOf(c);
+  const r = f80TwoToXMinus1(c.fpu.readSt(0), env);
+  if (!blocked(env)) c.fpu.writeSt(0, r);
+  commit(c, env);
+}
+
+/** FPATAN, FYL2X, FYL2XP1: ST(1) ← f(ST(1), ST(0)), then pop. */
+function binaryPop(f: (y: RawExtended, x: RawExtended, env: Float80Env) => RawExtended): Handler {
+  return (c, i) => {
+    enter(c, i, Entry.Data);
+    if (empty(c, 0) || empty(c, 1)) {
+      if (!underflow(c)) return;
+      put(c, 1, INDEFINITE);
+      c.fpu.pop();
+      return;
+    }
+    const env = envOf(c);
+    const r = f(c.fpu.readSt(1), c.fpu.readSt(0), env);
+    if (blocked(env)) {
+      commit(c, env);
+      return;
+    }
+    c.fpu.writeSt(1, r);
+    commit(c, env);
+    c.fpu.pop();
+  };
+}
+
+export const opFpatan = binaryPop(f80Atan2);
+export const opFyl2x = binaryPop(f80YLog2X);
+export const opFyl2xp1 = binaryPop(f80YLog2XP1);
