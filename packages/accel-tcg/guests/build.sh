@@ -13,3 +13,5 @@ done
 # The randomized test's runner is not a guest on its own (it calls generated code).
 nasm -f bin -w-number-overflow -I . -l random/runner.lst -o random/runner.bin random/runner.asm
 echo "built random/runner.bin"
+nasm -f bin -w-number-overflow -I . -l random/x87-runner.lst -o random/x87-runner.bin random/x87-runner.asm
+echo "built random/x87-runner.bin"

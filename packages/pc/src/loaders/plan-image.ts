@@ -44,32 +44,42 @@ export function planImage(
   options: ImageOptions = {},
 ): ImagePlan {
   const kind = detectImage(image);
-  if (kind === 'elf') {
-    throw new LoaderError(
-      'image',
-      'an ELF file without a Multiboot header (tsvm boots Multiboot kernels and flat binaries)',
-      0,
-    );
+  // Exhaustive: a new image kind must get its case here (tsc refuses the \`never\` otherwise).
+  switch (kind) {
+    case 'elf':
+      throw new LoaderError(
+        'image',
+        'an ELF file without a Multiboot header (tsvm boots Multiboot kernels and flat binaries)',
+        0,
+      );
+    case 'bzimage': {
+      const entry = options.longMode && parseBzImageHeader(image).kernel64 ? '64' : '32';
+      return {
+        kind,
+        plan: planLinuxBoot(image, memory, layout, {
+          cmdline: options.cmdline ?? '',
+          initrd: options.initrd,
+          acpi: options.acpi,
+          entry,
+        }),
+      };
+    }
+    case 'multiboot':
+      return {
+        kind,
+        plan: planMultiboot(image, memory, layout, {
+          cmdline: options.cmdline ?? '',
+          modules: options.modules ?? [],
+        }),
+      };
+    case 'flat':
+      return {
+        kind,
+        plan: planFlatBinary(image, memory, { address: options.loadAddress, mode: options.entryMode }),
+      };
+    default: {
+      const unknown: never = kind;
+      throw new LoaderError('image', `no loader for images of kind '${unknown}'`);
+    }
   }
-  if (kind === 'bzimage') {
-    const entry = options.longMode && parseBzImageHeader(image).kernel64 ? '64' : '32';
-    const plan = planLinuxBoot(image, memory, layout, {
-      cmdline: options.cmdline ?? '',
-      initrd: options.initrd,
-      acpi: options.acpi,
-      entry,
-    });
-    return { kind, plan };
-  }
-  if (kind === 'multiboot') {
-    const plan = planMultiboot(image, memory, layout, {
-      cmdline: options.cmdline ?? '',
-      modules: options.modules ?? [],
-    });
-    return { kind, plan };
-  }
-  return {
-    kind,
-    plan: planFlatBinary(image, memory, { address: options.loadAddress, mode: options.entryMode }),
-  };
 }

@@ -1,5 +1,6 @@
 /** FADD/FSUB family: a ± b rounded once to FCW.PC/RC (SDM Vol. 1 §8.1.5, FADD/FSUB tables). */
 import { type Float80Env, precisionBits, Rc } from './env.js';
+import { fastAddSub } from './fast-path.js';
 import { denormalCheck, invalid, screenOperands, stopped } from './operands.js';
 import { roundPack } from './round.js';
 import {
@@ -25,6 +26,8 @@ export function f80Sub(a: RawExtended, b: RawExtended, env: Float80Env): RawExte
 }
 
 function addSigned(a: RawExtended, b: RawExtended, negateB: number, env: Float80Env): RawExtended {
+  const fast = fastAddSub(a, b, negateB, env);
+  if (fast) return fast;
   const special = screenOperands(a, b, env);
   if (special) return special;
   const signA = signOf(a);

@@ -13,7 +13,8 @@
  *   destination (FST/FIST/FBSTP) the caller stores nothing when `postComputationFault(env)`.
  * * Unmasked PE: the rounded result is returned and stored as usual.
  * * Masked underflow is flagged only when the result is tiny AND inexact; unmasked underflow
- *   whenever it is tiny. Tininess is detected before rounding (as x87 hardware does).
+ *   whenever it is tiny. Tininess is detected after rounding to the precision with an unbounded
+ *   exponent (SDM Vol. 1 §4.9.1.5; QEMU agrees).
  */
 import { Fsw } from '../fpu-state.js';
 

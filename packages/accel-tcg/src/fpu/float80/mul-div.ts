@@ -1,12 +1,15 @@
 /** FMUL/FDIV family: a × b and a / b rounded once to FCW.PC/RC. */
 import { Fsw } from '../fpu-state.js';
 import { type Float80Env, precisionBits } from './env.js';
+import { fastMul } from './fast-path.js';
 import { denormalCheck, invalid, screenOperands, stopped } from './operands.js';
 import { roundPack } from './round.js';
 import { bitLength, classify, F80Class, infinity, type RawExtended, signOf, unpack, zero } from './values.js';
 
 /** a × b. 0 × inf → IE/indefinite. */
 export function f80Mul(a: RawExtended, b: RawExtended, env: Float80Env): RawExtended {
+  const fast = fastMul(a, b, env);
+  if (fast) return fast;
   const special = screenOperands(a, b, env);
   if (special) return special;
   const sign = signOf(a) ^ signOf(b);

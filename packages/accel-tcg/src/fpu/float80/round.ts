@@ -44,7 +44,9 @@ export function roundPack(
   }
   if (s === 0n) return zero(sign);
   let lead = bitLength(s) - 1 + e0;
-  const tiny = lead < emin;
+  // Tininess is judged after rounding with an unbounded exponent, to the precision (SDM Vol. 1
+  // §4.9.1.5): a value just below 2^emin that rounds up to it is not tiny.
+  const tiny = lead < emin && !(lead === emin - 1 && carriesOut(sign, s, e0, lead, env, precision));
   if (tiny && (env.masks & Fsw.UE) === 0) {
     // Unmasked underflow is flagged whenever the result is tiny (SDM §4.9.1.5); a register
     // destination gets the result scaled up by 2^24576, a memory one gets nothing (caller).
@@ -56,6 +58,33 @@ export function roundPack(
     return finish(sign, s, e0, lead, env, precision, emin, emax, false, adjustable);
   }
   return finish(sign, s, e0, lead, env, precision, emin, emax, tiny, adjustable);
+}
+
+/** Rounding s × 2^e0 to `precision` bits at its own exponent carries into the next power of two. */
+function carriesOut(
+  sign: number,
+  s: bigint,
+  e0: number,
+  lead: number,
+  env: Float80Env,
+  precision: number,
+): boolean {
+  const shift = lead - (precision - 1) - e0;
+  if (shift <= 0) return false;
+  const b = BigInt(shift);
+  const kept = s >> b;
+  const rem = s & ((1n << b) - 1n);
+  if (rem === 0n) return false;
+  const half = 1n << (b - 1n);
+  const up =
+    env.rc === Rc.Nearest
+      ? rem > half || (rem === half && (kept & 1n) === 1n)
+      : env.rc === Rc.Down
+        ? sign === 1
+        : env.rc === Rc.Up
+          ? sign === 0
+          : false;
+  return up && (kept + 1n) >> BigInt(precision) !== 0n;
 }
 
 function finish(

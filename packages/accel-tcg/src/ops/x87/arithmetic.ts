@@ -144,7 +144,16 @@ function unary(f: (a: RawExtended, env: Float80Env) => RawExtended): Handler {
 /** D9 E0: FCHS and D9 E1: FABS touch only the sign (no exception for NaNs). */
 export const opFchs = unary((a) => ({ ...a, signExp: a.signExp ^ 0x8000 }));
 export const opFabs = unary((a) => ({ ...a, signExp: a.signExp & 0x7fff }));
-export const opFsqrt = unary(f80Sqrt);
+const fsqrt = unary(f80Sqrt);
+/**
+ * D9 FA: FSQRT. The SDM leaves C0, C2 and C3 undefined; like QEMU, a negative operand (the
+ * invalid case, or -0) sets C2 and clears C0 and C3.
+ */
+export function opFsqrt(c: Cpu, i: Insn): void {
+  const negative = !empty(c, 0) && (c.fpu.readSt(0).signExp & 0x8000) !== 0;
+  fsqrt(c, i);
+  if (negative) c.fpu.fsw = (c.fpu.fsw & ~(Fsw.C0 | Fsw.C3)) | Fsw.C2;
+}
 export const opFrndint = unary(f80RoundToInt);
 
 /** D9 FD: FSCALE — ST(0) ← ST(0) × 2^trunc(ST(1)). */
