@@ -15,3 +15,6 @@ nasm -f bin -w-number-overflow -I . -l random/runner.lst -o random/runner.bin ra
 echo "built random/runner.bin"
 nasm -f bin -w-number-overflow -I . -l random/x87-runner.lst -o random/x87-runner.bin random/x87-runner.asm
 echo "built random/x87-runner.bin"
+# The block compiler's memory-bound guest (not checked against QEMU: it may run forever).
+nasm -f bin -w-number-overflow -I . -l jit/codegen.lst -o jit/codegen.bin jit/codegen.asm
+echo "built jit/codegen.bin"

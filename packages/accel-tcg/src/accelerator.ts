@@ -1,4 +1,5 @@
 import type { Accelerator, AcceleratorVm, ProbeResult, VcpuBinding, VmOptions } from '@tsvm/core';
+import { checkOptions, defaultJitMode, type TcgOptions } from './jit/options.js';
 import { CodePages } from './mmu/code-pages.js';
 import { TcgVcpu } from './vcpu.js';
 
@@ -7,6 +8,8 @@ export class TcgVm implements AcceleratorVm {
   readonly vcpus: TcgVcpu[] = [];
   /** Code pages are tracked VM-wide: one vCPU's store must drop another's translations. */
   private readonly code = new CodePages();
+
+  constructor(private readonly options: TcgOptions = {}) {}
 
   // The machine allocates plain Uint8Arrays; the MMU finds them through GuestMemory. A map
   // change can move what a linear address means, so every cached translation goes.
@@ -19,7 +22,7 @@ export class TcgVm implements AcceleratorVm {
   }
 
   createVcpu(binding: VcpuBinding): TcgVcpu {
-    const vcpu = new TcgVcpu(binding, this.code);
+    const vcpu = new TcgVcpu(binding, this.code, this.options);
     this.vcpus.push(vcpu);
     return vcpu;
   }
@@ -28,6 +31,23 @@ export class TcgVm implements AcceleratorVm {
 /** `tcg`: the pure-TypeScript x86 executor. Always available, on any host. */
 export class TcgAccelerator implements Accelerator {
   readonly name = 'tcg';
+  readonly options: TcgOptions;
+
+  /** `options.jit`: 'on' (default) compiles hot blocks to JavaScript, 'off' only interprets. */
+  constructor(options: TcgOptions = {}) {
+    checkOptions(options);
+    this.options = options;
+  }
+
+  /** The same accelerator with other options (e.g. `tcg.withOptions({ jit: 'off' })`). */
+  withOptions(options: TcgOptions): TcgAccelerator {
+    return new TcgAccelerator({ ...this.options, ...options });
+  }
+
+  /** The block compiler mode VMs created now will use. */
+  get jitMode(): string {
+    return this.options.jit ?? defaultJitMode();
+  }
 
   probe(): ProbeResult {
     return {
@@ -40,7 +60,7 @@ export class TcgAccelerator implements Accelerator {
   createVm(options: VmOptions): TcgVm {
     if (options.arch !== 'x86')
       throw new Error(`accelerator 'tcg' runs x86 guests only, not '${options.arch}'`);
-    return new TcgVm();
+    return new TcgVm(this.options);
   }
 }
 

@@ -5,6 +5,10 @@ import { Cpu } from './exec/cpu.js';
 import { CpuFault, NotImplemented, TripleFault, Vec } from './exec/fault.js';
 import { IF, RF, TF } from './exec/flags.js';
 import { EventKind, raiseException } from './exec/interrupts.js';
+import { BlockCompiler } from './jit/block-compiler.js';
+import { Exit } from './jit/block-emitter.js';
+import { LockstepChecker } from './jit/lockstep.js';
+import { defaultJitMode, type TcgOptions } from './jit/options.js';
 import { CodePages } from './mmu/code-pages.js';
 import { hasBreakpoints, watchpointsOf } from './mmu/watchpoints.js';
 
@@ -17,15 +21,29 @@ const NO_WATCHPOINTS: readonly never[] = [];
 export class TcgVcpu implements AcceleratorVcpu {
   readonly cpu: Cpu;
   readonly cache: BlockCache;
+  /** The block compiler (its `enabled` is false with `jit: 'off'` or where `new Function` is refused). */
+  readonly jit: BlockCompiler;
+  /** Set in `lockstep` mode: every compiled block is checked against the interpreter. */
+  readonly lockstep: LockstepChecker | undefined;
   private readonly state: X86CpuState;
 
   constructor(
     private readonly binding: VcpuBinding,
     code: CodePages = new CodePages(),
+    options: TcgOptions = {},
   ) {
     this.state = binding.state as X86CpuState;
     this.cache = new BlockCache(() => this.cpu, code);
     this.cpu = new Cpu(this.state, binding.memory, binding.ports, code);
+    this.jit = new BlockCompiler(this.cpu, options, options.jit ?? defaultJitMode());
+    this.cache.onClear = () => this.jit.evictAll();
+    this.cache.onInvalidate = (b) => this.jit.forget(b);
+    if (this.jit.enabled && this.jit.mode === 'lockstep')
+      this.lockstep = new LockstepChecker(
+        this.cpu,
+        (block, upTo) => this.interpretPrefix(block, upTo),
+        () => this.jit.hook,
+      );
     code.attach({
       dropFastWrites: (page) => this.cpu.mmu.dropFastWrites(page),
       invalidateCode: (page) => this.cache.invalidatePage(page),
@@ -108,6 +126,7 @@ export class TcgVcpu implements AcceleratorVcpu {
     const c = this.cpu;
     const binding = this.binding;
     const cache = this.cache;
+    const jit = this.jit.enabled ? this.jit : undefined;
     const maxInsns = limits.maxInstructions ?? Number.POSITIVE_INFINITY;
     const startRetired = c.retired;
     let blocks = 0;
@@ -123,56 +142,72 @@ export class TcgVcpu implements AcceleratorVcpu {
       let block: Block;
       // Faults before the first instruction runs (instruction fetch, breakpoints) report this EIP.
       c.ip = c.eip;
+      // Instructions of an interpreted block completed before a fault (they count as retired).
+      let k = 0;
       try {
         block = singleStep ? cache.single(c) : cache.lookup(c);
-        // RF suppresses instruction breakpoints for one instruction, then clears (unless that
-        // instruction, an IRET, loaded it afresh).
-        const rfBefore = c.flags & RF;
-        // The single-step trap follows an instruction that *began* with TF set (so the POPF
-        // that clears TF still traps, the one that sets it does not), unless it delivered an
-        // interrupt itself (INT n clears TF on the way into the handler).
-        const tfBefore = c.flags & TF;
-        const deliveriesBefore = c.deliveries;
-        if (singleStep) {
-          this.checkBreakpoints();
-          c.ssShadow = false;
-          c.mmu.watchHits = 0;
-        }
-        cache.current = block;
-        c.breakBlock = false;
-        const insns = block.insns;
-        const n = insns.length;
-        let k = 0;
-        for (; k < n; k++) {
-          const insn = insns[k];
-          c.ip = c.eip;
-          c.eip = c.code32 ? (c.eip + insn.len) >>> 0 : (c.eip + insn.len) & 0xffff;
-          insn.exec(c, insn);
-          if (c.breakBlock) {
-            k++;
-            break;
+        if (jit !== undefined && !singleStep) {
+          if (block.fn === undefined) jit.consider(block);
+          if (block.fn !== undefined && block.ss32 === c.ss32) {
+            if (this.lockstep) {
+              cache.current = block;
+              c.breakBlock = false;
+              this.lockstep.run(block);
+            } else blocks += this.runCompiled(block, blocks, startRetired, maxInsns) - 1;
+            block = undefined as unknown as Block;
           }
         }
-        c.retired += k;
-        if (singleStep) {
-          if (rfBefore) c.flags &= ~RF;
-          // MOV SS / POP SS hold the single-step trap back until the next instruction completes.
-          const ssInhibit = c.ssShadow;
-          c.ssShadow = false;
-          const step = tfBefore && c.deliveries === deliveriesBefore && !c.halted && !ssInhibit;
-          // A data breakpoint traps after the instruction that touched it (B0-B3 in DR6).
-          const hits = c.mmu.watchHits;
-          c.mmu.watchHits = 0;
-          if (step || hits) {
-            const dr6 = hits ? (this.state.dr6 & ~0xf) | hits : this.state.dr6;
-            this.state.dr6 = (dr6 | (step ? 0x4000 : 0)) >>> 0;
-            raiseException(c, Vec.DB, -1);
+        if (block !== undefined) {
+          // RF suppresses instruction breakpoints for one instruction, then clears (unless that
+          // instruction, an IRET, loaded it afresh).
+          const rfBefore = c.flags & RF;
+          // The single-step trap follows an instruction that *began* with TF set (so the POPF
+          // that clears TF still traps, the one that sets it does not), unless it delivered an
+          // interrupt itself (INT n clears TF on the way into the handler).
+          const tfBefore = c.flags & TF;
+          const deliveriesBefore = c.deliveries;
+          if (singleStep) {
+            this.checkBreakpoints();
+            c.ssShadow = false;
+            c.mmu.watchHits = 0;
+          }
+          cache.current = block;
+          c.breakBlock = false;
+          const insns = block.insns;
+          const n = insns.length;
+          for (; k < n; k++) {
+            const insn = insns[k];
+            c.ip = c.eip;
+            c.eip = c.code32 ? (c.eip + insn.len) >>> 0 : (c.eip + insn.len) & 0xffff;
+            insn.exec(c, insn);
+            if (c.breakBlock) {
+              k++;
+              break;
+            }
+          }
+          c.retired += k;
+          k = 0;
+          if (singleStep) {
+            if (rfBefore) c.flags &= ~RF;
+            // MOV SS / POP SS hold the single-step trap back until the next instruction completes.
+            const ssInhibit = c.ssShadow;
+            c.ssShadow = false;
+            const step = tfBefore && c.deliveries === deliveriesBefore && !c.halted && !ssInhibit;
+            // A data breakpoint traps after the instruction that touched it (B0-B3 in DR6).
+            const hits = c.mmu.watchHits;
+            c.mmu.watchHits = 0;
+            if (step || hits) {
+              const dr6 = hits ? (this.state.dr6 & ~0xf) | hits : this.state.dr6;
+              this.state.dr6 = (dr6 | (step ? 0x4000 : 0)) >>> 0;
+              raiseException(c, Vec.DB, -1);
+            }
           }
         }
       } catch (e) {
         if (!(e instanceof CpuFault)) throw e;
         if (!e.trap) c.eip = c.ip;
-        c.retired++;
+        // The instructions before the faulting one completed; the faulting one counts too.
+        c.retired += k + 1;
         raiseException(c, e.vector, e.errorCode);
       }
       cache.current = undefined;
@@ -187,6 +222,82 @@ export class TcgVcpu implements AcceleratorVcpu {
       }
       if (c.retired - startRetired >= maxInsns) return { kind: 'yield' };
     }
+  }
+
+  /**
+   * Run compiled `block` and, while nothing could make the dispatcher act differently, the
+   * compiled blocks that follow it: no interrupt or NMI pending, no interrupt shadow, no stop
+   * request, I/O or self-modifying store, fewer than the clock-check period of blocks so far and
+   * the instruction limit not reached. Static exits follow direct links (same physical page,
+   * same MMU generation); computed ones use the jump cache. Returns the number of blocks run.
+   */
+  private runCompiled(block: Block, blocksSoFar: number, startRetired: number, maxInsns: number): number {
+    const c = this.cpu;
+    const cache = this.cache;
+    const lines = this.binding.interrupts;
+    const chain = !c.shadow && !lines.hasNmi() && !lines.hasInterrupt();
+    let b = block;
+    let ran = 0;
+    for (;;) {
+      cache.current = b;
+      c.breakBlock = false;
+      const exit = b.fn!(c);
+      ran++;
+      if (
+        !chain ||
+        exit === Exit.Dispatch ||
+        c.breakBlock ||
+        c.mmu.ioHappened ||
+        blocksSoFar + ran >= CLOCK_CHECK_BLOCKS ||
+        c.retired - startRetired >= maxInsns
+      )
+        return ran;
+      // A fetch fault while looking up the next block belongs to that block's first instruction.
+      c.ip = c.eip;
+      let next: Block | undefined;
+      if (exit === Exit.Lookup) next = cache.lookup(c);
+      else {
+        next = b.links[exit];
+        if (next === undefined || !next.valid || b.linkGen[exit] !== c.mmu.generation) {
+          next = cache.lookup(c);
+          if (next.physPage === b.physPage && next.key >= 0) {
+            b.links[exit] = next;
+            b.linkGen[exit] = c.mmu.generation;
+          }
+        }
+      }
+      if (next.fn === undefined) {
+        this.jit.consider(next);
+        if (next.fn === undefined) return ran;
+      }
+      if (next.ss32 !== c.ss32) return ran;
+      b = next;
+    }
+  }
+
+  /** Interpret the first `upTo` instructions of `block` (lockstep checking's reference run). */
+  private interpretPrefix(block: Block, upTo: number): void {
+    const c = this.cpu;
+    this.cache.current = block;
+    c.breakBlock = false;
+    const insns = block.insns;
+    let k = 0;
+    try {
+      for (; k < upTo; k++) {
+        const insn = insns[k];
+        c.ip = c.eip;
+        c.eip = c.code32 ? (c.eip + insn.len) >>> 0 : (c.eip + insn.len) & 0xffff;
+        insn.exec(c, insn);
+        if (c.breakBlock) {
+          k++;
+          break;
+        }
+      }
+    } catch (e) {
+      c.retired += k;
+      throw e;
+    }
+    c.retired += k;
   }
 
   /** Instruction breakpoints (DR7 L/G bits with R/W = 00): #DB before the instruction runs. */

@@ -73,6 +73,27 @@ async function runOn(accel: string, key: string): Promise<RunResult> {
   return r;
 }
 
+describe('--tcg-jit', () => {
+  it.skipIf(!available('tcg'))(
+    'the gcc-built kernel and the demo give the same output with the block compiler on and off',
+    async () => {
+      for (const key of ['mbkernel', 'demo']) {
+        const on = await runOn('tcg', key);
+        const { args } = GUEST_RUNS[key]();
+        const off = await run(['run', ...args, '--accel', 'tcg', '--tcg-jit', 'off', '--timeout', '60']);
+        expect(withoutClock(off.stdout)).toBe(withoutClock(on.stdout));
+        expect(off.status).toBe(on.status);
+      }
+    },
+  );
+
+  it('refuses a value other than on or off', async () => {
+    const bad = await run(['run', DEMO, '--accel', 'tcg', '--tcg-jit', 'maybe']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--tcg-jit: 'maybe' is not on or off");
+  });
+});
+
 describe.each(ACCELS)('guests on %s', (accel) => {
   const skip = !available(accel);
 

@@ -1,5 +1,6 @@
 import { decode } from '../decode/decoder.js';
 import type { Insn } from '../decode/insn.js';
+import type { CompiledBlock } from '../jit/compile-block.js';
 import type { CodePages } from '../mmu/code-pages.js';
 import { type Cpu, Seg } from './cpu.js';
 import { CpuFault, Vec } from './fault.js';
@@ -21,6 +22,16 @@ export class Block {
   gen = -1;
   user = false;
   code32 = false;
+  /** Block compiler: times entered while interpreted, the compiled function and what it assumes. */
+  hits = 0;
+  fn: CompiledBlock | undefined = undefined;
+  /** Size of the compiled function's source (counted against the code budget). */
+  fnBytes = 0;
+  /** The stack size the compiled code was generated for (it runs only while SS matches). */
+  ss32 = false;
+  /** Direct links for the static exits (fall-through, taken), valid while the MMU generation matches. */
+  readonly links: (Block | undefined)[] = [undefined, undefined];
+  readonly linkGen = [-1, -1];
   constructor(
     readonly insns: Insn[],
     /** Cache key: physical address × 2 + code32. */
@@ -41,6 +52,10 @@ export class BlockCache {
   current: Block | undefined;
   private readonly jump: (Block | undefined)[] = new Array(JC_SIZE).fill(undefined);
   translated = 0;
+  /** Called when every block is dropped (the block compiler forgets its compiled code). */
+  onClear: () => void = () => {};
+  /** Called for each block a code write drops. */
+  onInvalidate: (b: Block) => void = () => {};
 
   constructor(
     private readonly cpu: () => Cpu,
@@ -52,6 +67,7 @@ export class BlockCache {
     this.blocks.clear();
     this.byPage.clear();
     this.code.clear();
+    this.onClear();
   }
 
   /** A write hit a code page (by any vCPU): forget its blocks. */
@@ -62,6 +78,7 @@ export class BlockCache {
     for (const b of list) {
       b.valid = false;
       this.blocks.delete(b.key);
+      this.onInvalidate(b);
       if (b === this.current) this.cpu().breakBlock = true;
     }
   }
@@ -153,6 +170,7 @@ export class BlockCache {
       this.jump.fill(undefined);
       this.blocks.clear();
       this.byPage.clear();
+      this.onClear();
     }
     const page = Math.floor(phys / 4096);
     const block = new Block(insns, key, page);

@@ -75,6 +75,8 @@ export class Cpu implements FlagState {
   deliveries = 0;
   /** Instructions retired since the vCPU was created. */
   retired = 0;
+  /** Port I/O accesses so far (lockstep checking cannot replay a block that did any). */
+  ioCount = 0;
   /** The machine wants the vCPU back (set by the run loop; polled after I/O). */
   exitRequested: () => boolean = () => false;
   /** FERR# as this CPU drives it (an unmasked x87 exception reported with CR0.NE = 0). */
@@ -100,6 +102,7 @@ export class Cpu implements FlagState {
 
   /** After port I/O or MMIO: pick up A20 gate changes and return soon if the machine asks. */
   afterIo(): void {
+    this.ioCount++;
     if (this.state.a20Enabled !== this.a20) {
       this.a20 = this.state.a20Enabled;
       this.mmu.flush();

@@ -28,8 +28,9 @@ export class Mmu implements PhysicalAccess {
   tagR = this.supR;
   tagW = this.supW;
   private user = false;
-  private readonly mem: (Uint8Array | null)[] = new Array(TLB_SIZE).fill(null);
-  private readonly off = new Int32Array(TLB_SIZE);
+  /** Per TLB entry: the RAM bytes and the page's offset in them (compiled code reads these too). */
+  readonly mem: (Uint8Array | null)[] = new Array(TLB_SIZE).fill(null);
+  readonly off = new Int32Array(TLB_SIZE);
   private readonly physPage = new Int32Array(TLB_SIZE).fill(-1);
   /** Any TLB entry came from a large page: INVLPG must flush everything. */
   private largePages = false;
@@ -43,6 +44,15 @@ export class Mmu implements PhysicalAccess {
   private watchpoints: readonly Watchpoint[] = [];
   /** DR6 B0-B3 bits of the watchpoints accessed since this was last cleared. */
   watchHits = 0;
+  /**
+   * Lockstep checking: every store goes through the slow path and is journaled as (physical
+   * address, old byte) pairs so it can be undone; `codeWrites` counts stores into translated code.
+   */
+  journal: number[] | undefined = undefined;
+  slowWritesOnly = false;
+  codeWrites = 0;
+  /** Page-table entry updates (accessed/dirty bits) so far. */
+  walkWrites = 0;
   private readonly tr: Translation = { phys: 0, user: false, rw: false, dirty: false, large: false };
 
   constructor(
@@ -107,8 +117,9 @@ export class Mmu implements PhysicalAccess {
     // A store to ROM changes nothing, so the code translated from it stays valid.
     if (r?.readonly) return;
     const page = Math.floor(phys / 4096);
-    if (page < CODE_PAGE_COUNT && this.codeFlags[page]) this.code.written(page);
+    if (page < CODE_PAGE_COUNT && this.codeFlags[page]) this.noteCodeWrite(page);
     if (r?.bytes) {
+      if (this.journal) this.journal.push(phys, r.bytes[phys - r.base]);
       r.bytes[phys - r.base] = value;
       return;
     }
@@ -126,9 +137,28 @@ export class Mmu implements PhysicalAccess {
     const r = this.memory.find(phys);
     if (r?.readonly) return;
     const page = Math.floor(phys / 4096);
-    if (page < CODE_PAGE_COUNT && this.codeFlags[page]) this.code.written(page);
+    if (page < CODE_PAGE_COUNT && this.codeFlags[page]) this.noteCodeWrite(page);
     if (r?.mmio) this.ioHappened = true;
+    this.walkWrites++;
+    if (this.journal && r?.bytes)
+      for (let k = 0; k < 4; k++) this.journal.push(phys + k, r.bytes[phys + k - r.base]);
     this.memory.write(phys, 4, value >>> 0);
+  }
+
+  private noteCodeWrite(page: number): void {
+    this.codeWrites++;
+    this.code.written(page);
+  }
+
+  /** Undo the journaled stores (newest first) and stop journaling. */
+  undoJournal(): void {
+    const j = this.journal;
+    this.journal = undefined;
+    if (!j) return;
+    for (let k = j.length - 2; k >= 0; k -= 2) {
+      const r = this.memory.find(j[k]);
+      if (r?.bytes) r.bytes[j[k] - r.base] = j[k + 1];
+    }
   }
 
   /** Watch these data breakpoints from now on (an empty list stops watching). */
@@ -183,7 +213,8 @@ export class Mmu implements PhysicalAccess {
     const i = vpn & TLB_MASK;
     const page = physBase / 4096;
     const wp = (this.state.cr0 & CR0_WP) !== 0;
-    const canWrite = !r.readonly && tr.dirty && !(page < CODE_PAGE_COUNT && this.codeFlags[page]);
+    const canWrite =
+      !r.readonly && tr.dirty && !(page < CODE_PAGE_COUNT && this.codeFlags[page]) && !this.slowWritesOnly;
     this.mem[i] = r.bytes;
     this.off[i] = physBase - r.base;
     this.physPage[i] = page < CODE_PAGE_COUNT ? page : -1;

@@ -1,5 +1,5 @@
 import { type X86CpuState, x86Arch } from '@tsvm/arch-x86';
-import { Machine, type MachineStop } from '@tsvm/core';
+import { type Accelerator, Machine, type MachineStop } from '@tsvm/core';
 import { createPcMachine, mapRom } from '@tsvm/pc';
 import { tcg } from '../../src/index.js';
 
@@ -23,9 +23,10 @@ const HIGH_RAM_SIZE = 31 * 1024 * 1024;
  */
 export async function createGuestMachine(
   rom: Uint8Array,
+  accelerator: Accelerator = tcg,
 ): Promise<{ machine: Machine<X86CpuState>; output: number[] }> {
   if (rom.length % 0x10000 !== 0) throw new Error(`ROM size ${rom.length} is not a multiple of 64 KiB`);
-  const machine = await Machine.create({ arch: x86Arch, accelerator: tcg, onShutdown: 'stop' });
+  const machine = await Machine.create({ arch: x86Arch, accelerator, onShutdown: 'stop' });
   machine.memory.addRam('low', 0, LOW_RAM);
   machine.memory.addRam('high', HIGH_RAM_BASE, HIGH_RAM_SIZE);
   const high = machine.memory.addRom('bios', 0x100000000 - rom.length, rom.length);
@@ -44,8 +45,12 @@ export async function createGuestMachine(
   return { machine, output };
 }
 
-export async function runGuest(rom: Uint8Array, timeoutMs = 20000): Promise<GuestRun> {
-  const { machine, output } = await createGuestMachine(rom);
+export async function runGuest(
+  rom: Uint8Array,
+  timeoutMs = 20000,
+  accelerator: Accelerator = tcg,
+): Promise<GuestRun> {
+  const { machine, output } = await createGuestMachine(rom, accelerator);
   const stop = await machine.run({ timeoutMs });
   const bytes = Uint8Array.from(output);
   return { stop, output: bytes, text: new TextDecoder('latin1').decode(bytes), machine };
@@ -56,8 +61,12 @@ export async function runGuest(rom: Uint8Array, timeoutMs = 20000): Promise<Gues
  * whose source says `; BOARD: pc`: the ROM mapped below 4 GiB with its low mirror, port 0xE9
  * added as the debug console.
  */
-export async function runGuestOnPc(rom: Uint8Array, timeoutMs = 20000): Promise<GuestRun> {
-  const pc = await createPcMachine({ accelerator: tcg, ramBytes: 32 * 1024 * 1024, onGuestReset: 'stop' });
+export async function runGuestOnPc(
+  rom: Uint8Array,
+  timeoutMs = 20000,
+  accelerator: Accelerator = tcg,
+): Promise<GuestRun> {
+  const pc = await createPcMachine({ accelerator, ramBytes: 32 * 1024 * 1024, onGuestReset: 'stop' });
   const machine = pc.machine;
   mapRom(machine.memory, rom);
   const output: number[] = [];

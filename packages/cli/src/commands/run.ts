@@ -1,4 +1,4 @@
-import type { MachineStop } from '@tsvm/core';
+import type { Accelerator, MachineStop } from '@tsvm/core';
 import { createPcMachine, LoaderError, mapRom, type PcMachine, planImage } from '@tsvm/pc';
 import { chooseAccelerator } from '../accelerators.js';
 import { formatHelp, type OptionSpec, parseArgs } from '../args.js';
@@ -21,6 +21,11 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     name: 'accel',
     value: 'NAME',
     help: 'tcg, kvm, auto (default), or a module path/package exporting an accelerator',
+  },
+  {
+    name: 'tcg-jit',
+    value: 'on|off',
+    help: 'tcg: compile hot blocks to JavaScript (on, the default) or only interpret (off)',
   },
   { name: 'memory', short: 'm', value: 'SIZE', help: 'guest RAM, e.g. 128M (default), 1G' },
   {
@@ -75,6 +80,7 @@ interface RunConfig {
   image?: string;
   initrd?: string;
   accel: string;
+  tcgJit?: 'on' | 'off';
   ramBytes: number;
   cmdline?: string;
   modules: { file: string; string: string }[];
@@ -145,6 +151,9 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
     if (!file) throw new CliError(`--module: '${spec}' names no file`, ExitCode.Usage);
     return { file, string: comma < 0 ? file : spec.slice(comma + 1) };
   });
+  const tcgJit = one('tcg-jit');
+  if (tcgJit !== undefined && tcgJit !== 'on' && tcgJit !== 'off')
+    throw new CliError(`--tcg-jit: '${tcgJit}' is not on or off`, ExitCode.Usage);
   const serial = one('serial') ?? 'stdio';
   parseSerialTarget(serial);
   const qmp = one('qmp');
@@ -152,6 +161,7 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
     image,
     initrd: one('initrd'),
     accel: one('accel') ?? 'auto',
+    tcgJit,
     ramBytes: parseSize(one('memory') ?? '128M', '-m'),
     cmdline: one('append'),
     modules,
@@ -234,6 +244,17 @@ function statusOf(stop: MachineStop): number {
   }
 }
 
+/** Apply `--tcg-jit` to the tcg accelerator (`withOptions({ jit })`); other accelerators ignore it with a note. */
+function withTcgJit(accelerator: Accelerator, jit: 'on' | 'off' | undefined): Accelerator {
+  if (jit === undefined) return accelerator;
+  const configurable = accelerator as Accelerator & { withOptions?: (o: { jit: string }) => Accelerator };
+  if (accelerator.name !== 'tcg' || typeof configurable.withOptions !== 'function') {
+    note(`--tcg-jit is ignored: the accelerator is ${accelerator.name}, not tcg`);
+    return accelerator;
+  }
+  return configurable.withOptions({ jit });
+}
+
 /** `tsvm run`: returns the process exit status. */
 export async function runCommand(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -246,10 +267,13 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   }
   const config = parseRunArgs(argv);
   let chosenBecause = `requested with --accel ${config.accel}`;
-  const accelerator = await chooseAccelerator(config.accel, (line) => {
-    chosenBecause = line.replace(/^using \S+: /, '');
-    note(line);
-  });
+  const accelerator = withTcgJit(
+    await chooseAccelerator(config.accel, (line) => {
+      chosenBecause = line.replace(/^using \S+: /, '');
+      note(line);
+    }),
+    config.tcgJit,
+  );
   let serialConsole: SerialConsole | undefined;
   let qmp: QmpServer | undefined;
   let vm: VmControl | undefined;

@@ -1,0 +1,275 @@
+import type { Insn } from '../decode/insn.js';
+import type { FlagSource } from './flag-source.js';
+
+/**
+ * Exit codes a compiled block returns: how the run loop may continue without the dispatcher.
+ * `Next`/`Taken` leave for a target known when the block was compiled (the run loop links
+ * them); `Lookup` for a computed target (RET, indirect jumps); `Dispatch` after an instruction
+ * run by its handler, or a stop request: back to the full dispatcher.
+ */
+export const enum Exit {
+  Next = 0,
+  Taken = 1,
+  Lookup = 2,
+  Dispatch = 3,
+}
+
+/**
+ * Builds the JavaScript source of one block. Generated-code conventions:
+ *  - `c` the Cpu, `r` its register array, locals `r0`..`r7` hold the 32-bit registers (int32)
+ *    from entry to exit, written back at every exit, before every handler call and on a fault;
+ *  - `e0` the EIP at entry (a block's instructions sit at fixed offsets from it);
+ *  - `pos` the index of the instruction running (`~k` while handler k runs: its state is in `c`);
+ *  - `t<n>` temporaries, declared at function level so the fault handler can read them.
+ *
+ * Register design for long mode: a register lives in one local per 32-bit half; the 32-bit
+ * executor uses only the low half. A 64-bit mode would add `h0`..`h15` locals and the matching
+ * `gprHigh` array, with the same load/writeback points (see README "Block compiler").
+ */
+export class BlockEmitter {
+  readonly out: string[] = [];
+  private temps = 0;
+  /** Registers changed since they were last written to `r`. */
+  private dirty = new Set<number>();
+  /** Flags not yet stored into `c` (undefined: `c` is current). */
+  flags: FlagSource | undefined;
+  /** Per translated instruction: the flags pending when it started (the fault handler stores them). */
+  readonly pendingAt = new Map<number, FlagSource | undefined>();
+  /** Handler-run instructions (their state lives in `c` when they fault). */
+  readonly handlerRun = new Set<number>();
+
+  constructor(
+    readonly insns: readonly Insn[],
+    /** Offset of each instruction from the block start, and the block length (last entry). */
+    readonly offsets: readonly number[],
+  ) {}
+
+  tmp(): string {
+    return `t${this.temps++}`;
+  }
+
+  get tempCount(): number {
+    return this.temps;
+  }
+
+  line(s: string): void {
+    this.out.push(s);
+  }
+
+  /** EIP of the instruction at offset index `k` (k = insns.length: the block end). */
+  eipAt(k: number): string {
+    return `((e0 + ${this.offsets[k]}) >>> 0)`;
+  }
+
+  // ---- registers ------------------------------------------------------------------------------
+
+  /** Unsigned value of register `n` of `size` bytes (8-bit numbering AL CL DL BL AH CH DH BH). */
+  get(n: number, size: number): string {
+    if (size === 4) return `(r${n} >>> 0)`;
+    if (size === 2) return `(r${n} & 65535)`;
+    return n < 4 ? `(r${n} & 255)` : `((r${n - 4} >> 8) & 255)`;
+  }
+
+  /** Store `v` (any integer expression) into register `n` of `size` bytes. */
+  set(n: number, size: number, v: string): void {
+    if (size === 4) {
+      this.line(`r${n} = ${v} | 0;`);
+      this.dirty.add(n);
+    } else if (size === 2) {
+      this.line(`r${n} = (r${n} & -65536) | (${v} & 65535);`);
+      this.dirty.add(n);
+    } else if (n < 4) {
+      this.line(`r${n} = (r${n} & -256) | (${v} & 255);`);
+      this.dirty.add(n);
+    } else {
+      this.line(`r${n - 4} = (r${n - 4} & -65281) | ((${v} & 255) << 8);`);
+      this.dirty.add(n - 4);
+    }
+  }
+
+  private writeBackText(): string {
+    return [...this.dirty].map((n) => `r[${n}] = r${n};`).join(' ');
+  }
+
+  private flagsText(): string {
+    return this.flags ? this.flags.store() : '';
+  }
+
+  /** Leave the block: state back into `c`, EIP, retired count. Changes nothing at compile time. */
+  exit(done: number, eip: string, code: Exit): void {
+    this.line(
+      `${this.writeBackText()} ${this.flagsText()} c.eip = ${eip}; c.retired += ${done}; return ${code};`,
+    );
+  }
+
+  /** Stop after instruction `k` if a store invalidated this block or asked for an exit. */
+  checkBreak(k: number): void {
+    this.line(`if (c.breakBlock) { ${this.exitText(k + 1, this.eipAt(k + 1), Exit.Dispatch)} }`);
+  }
+
+  private exitText(done: number, eip: string, code: Exit): string {
+    return `${this.writeBackText()} ${this.flagsText()} c.eip = ${eip}; c.retired += ${done}; return ${code};`;
+  }
+
+  /** Run instruction `k` through its table handler (everything the translator does not know). */
+  callHandler(k: number): void {
+    this.line(this.writeBackText());
+    this.dirty.clear();
+    if (this.flags) this.line(this.flags.store());
+    this.flags = undefined;
+    this.handlerRun.add(k);
+    this.line(`c.ip = ${this.eipAt(k)}; c.eip = ${this.eipAt(k + 1)}; pos = ${~k};`);
+    this.line(`H[${k}](c, I[${k}]);`);
+    if (k === this.insns.length - 1) {
+      // The handler set EIP (a transfer, or the next instruction).
+      this.line(`c.retired += ${k + 1}; return ${Exit.Dispatch};`);
+      return;
+    }
+    this.line(`if (c.breakBlock) { c.retired += ${k + 1}; return ${Exit.Dispatch}; }`);
+    this.line('r0 = r[0]; r1 = r[1]; r2 = r[2]; r3 = r[3]; r4 = r[4]; r5 = r[5]; r6 = r[6]; r7 = r[7];');
+  }
+
+  /** Start translated instruction `k`. */
+  begin(k: number): void {
+    this.pendingAt.set(k, this.flags);
+    // The marker names the instruction in the source (tests plant bugs after it).
+    this.line(`/*@insn ${k} opc ${this.insns[k].opc.toString(16)}*/ pos = ${k};`);
+  }
+
+  // ---- memory ---------------------------------------------------------------------------------
+
+  /** Offset expression of instruction `i`'s ModRM memory operand (32-bit addressing). */
+  ea(i: Insn): string {
+    const parts: string[] = [String(i.disp | 0)];
+    if (i.base >= 0) parts.push(`r${i.base}`);
+    if (i.index >= 0) parts.push(i.scale ? `(r${i.index} << ${i.scale})` : `r${i.index}`);
+    return `((${parts.join(' + ')}) >>> 0)`;
+  }
+
+  /**
+   * Read `size` bytes at `seg:off` into a new local (unsigned for 1/2 bytes, int32 for 4).
+   * Inline: the segment range check and a TLB hit; anything else goes through the Cpu helpers.
+   */
+  read(seg: number, off: string, size: number): string {
+    const o = this.tmp();
+    const l = this.tmp();
+    const x = this.tmp();
+    const v = this.tmp();
+    this.line(`${o} = ${off}; ${l} = (c.sbase[${seg}] + ${o}) | 0; ${x} = (${l} >>> 12) & 4095;`);
+    const fast = `${o} >= c.rlo[${seg}] && ${o} <= c.rhi[${seg}] - ${size - 1} && M.tagR[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
+    const p = `((${l} & 4095) + MO[${x}])`;
+    if (size === 1) {
+      this.line(`${v} = ${fast} ? MM[${x}][${p}] : c.read8(${seg}, ${o});`);
+    } else if (size === 2) {
+      this.line(
+        `if (${fast}) { const m = MM[${x}], p = ${p}; ${v} = m[p] | (m[p + 1] << 8); } else ${v} = c.read16(${seg}, ${o});`,
+      );
+    } else {
+      this.line(
+        `if (${fast}) { const m = MM[${x}], p = ${p}; ${v} = m[p] | (m[p + 1] << 8) | (m[p + 2] << 16) | (m[p + 3] << 24); } else ${v} = c.read32(${seg}, ${o}) | 0;`,
+      );
+    }
+    return v;
+  }
+
+  /** Store `v` (`size` bytes) at `seg:off`. The caller checks `c.breakBlock` after the instruction. */
+  write(seg: number, off: string, size: number, v: string): void {
+    const o = this.tmp();
+    const l = this.tmp();
+    const x = this.tmp();
+    this.line(`${o} = ${off}; ${l} = (c.sbase[${seg}] + ${o}) | 0; ${x} = (${l} >>> 12) & 4095;`);
+    const fast = `${o} >= c.wlo[${seg}] && ${o} <= c.whi[${seg}] - ${size - 1} && M.tagW[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
+    const p = `((${l} & 4095) + MO[${x}])`;
+    if (size === 1) this.line(`if (${fast}) MM[${x}][${p}] = ${v}; else c.write8(${seg}, ${o}, ${v});`);
+    else if (size === 2)
+      this.line(
+        `if (${fast}) { const m = MM[${x}], p = ${p}, w = ${v}; m[p] = w; m[p + 1] = w >> 8; } else c.write16(${seg}, ${o}, ${v});`,
+      );
+    else
+      this.line(
+        `if (${fast}) { const m = MM[${x}], p = ${p}, w = ${v}; m[p] = w; m[p + 1] = w >> 8; m[p + 2] = w >> 16; m[p + 3] = w >> 24; } else c.write32(${seg}, ${o}, ${v});`,
+      );
+  }
+
+  /**
+   * Read-modify-write of `size` bytes at `seg:off`: write permission is checked before the read
+   * (as the interpreter's `readRmw`). Returns the local holding the unsigned old value; `commit`
+   * stores the new one.
+   */
+  rmw(seg: number, off: string, size: number): { old: string; commit: (v: string) => void } {
+    const o = this.tmp();
+    const l = this.tmp();
+    const x = this.tmp();
+    const p = this.tmp();
+    const v = this.tmp();
+    this.line(`${o} = ${off}; ${l} = (c.sbase[${seg}] + ${o}) | 0; ${x} = (${l} >>> 12) & 4095;`);
+    const fast = `${o} >= c.wlo[${seg}] && ${o} <= c.whi[${seg}] - ${size - 1} && M.tagW[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
+    const at = `((${l} & 4095) + MO[${x}])`;
+    const load =
+      size === 1
+        ? `MM[${x}][${p}]`
+        : size === 2
+          ? `MM[${x}][${p}] | (MM[${x}][${p} + 1] << 8)`
+          : `(MM[${x}][${p}] | (MM[${x}][${p} + 1] << 8) | (MM[${x}][${p} + 2] << 16) | (MM[${x}][${p} + 3] << 24)) >>> 0`;
+    this.line(
+      `if (${fast}) { ${p} = ${at}; ${v} = ${load}; } else { ${p} = -1; ${v} = c.readRmw(${seg}, ${o}, ${size}); }`,
+    );
+    return {
+      old: v,
+      commit: (nv: string) => {
+        const store =
+          size === 1
+            ? `MM[${x}][${p}] = w;`
+            : size === 2
+              ? `MM[${x}][${p}] = w; MM[${x}][${p} + 1] = w >> 8;`
+              : `const m = MM[${x}]; m[${p}] = w; m[${p} + 1] = w >> 8; m[${p} + 2] = w >> 16; m[${p} + 3] = w >> 24;`;
+        this.line(`{ const w = ${nv}; if (${p} >= 0) { ${store} } else c.write(${seg}, ${o}, ${size}, w); }`);
+      },
+    };
+  }
+
+  // ---- assembly -------------------------------------------------------------------------------
+
+  /** The complete function body: `(c) => exit code`, given closure names H I X M MM MO P. */
+  source(name: string): string {
+    const cases = new Map<string, number[]>();
+    for (const [k, f] of this.pendingAt) {
+      const text = f ? f.store() : '';
+      const list = cases.get(text) ?? [];
+      list.push(k);
+      cases.set(text, list);
+    }
+    const flagCases = [...cases]
+      .filter(([text]) => text !== '')
+      .map(([text, ks]) => `${ks.map((k) => `case ${k}:`).join(' ')} ${text} break;`)
+      .join('\n      ');
+    const temps =
+      this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, n) => `t${n} = 0`).join(', ')};` : '';
+    const offsets = `[${this.offsets.join(', ')}]`;
+    return `return function ${name}(c) {
+  const r = c.r;
+  const e0 = c.eip;
+  let r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3], r4 = r[4], r5 = r[5], r6 = r[6], r7 = r[7];
+  let pos = 0;
+  ${temps}
+  try {
+    ${this.out.join('\n    ')}
+  } catch (e) {
+    if (pos >= 0) {
+      // A translated instruction faulted: its effects are not there yet, earlier ones are.
+      r[0] = r0; r[1] = r1; r[2] = r2; r[3] = r3; r[4] = r4; r[5] = r5; r[6] = r6; r[7] = r7;
+      switch (pos) {
+      ${flagCases}
+      }
+      const offs = ${offsets};
+      c.ip = (e0 + offs[pos]) >>> 0;
+      c.eip = (e0 + offs[pos + 1]) >>> 0;
+      c.retired += pos;
+    } else {
+      c.retired += ~pos;
+    }
+    throw e;
+  }
+};`;
+  }
+}

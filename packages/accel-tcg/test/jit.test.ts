@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import type { VmOptions } from '@tsvm/core';
+import { afterEach, describe, expect, test } from 'vitest';
+import { TcgAccelerator, type TcgOptions, type TcgVcpu, type TcgVm } from '../src/index.js';
+import { forgetNotice } from '../src/jit/block-compiler.js';
+import { forgetFunctionProbe } from '../src/jit/function-support.js';
+import { defaultJitMode } from '../src/jit/options.js';
+import { listGuests, loadGuest } from './harness/fixtures.js';
+import { runGuest, runGuestOnPc } from './harness/tcg-runner.js';
+
+/** A tcg accelerator with `options` that hands out its vCPUs (to look at the compiler's counters). */
+function accelerator(options: TcgOptions): { accel: TcgAccelerator; vcpu: () => TcgVcpu } {
+  const accel = new TcgAccelerator(options);
+  let vm: TcgVm | undefined;
+  const create = accel.createVm.bind(accel);
+  accel.createVm = (o: VmOptions) => (vm = create(o));
+  return { accel, vcpu: () => vm!.vcpus[0] };
+}
+
+/** Transcript of a guest run with `options`, checked against its QEMU reference. */
+async function runChecked(name: string, options: TcgOptions, timeoutMs = 60_000) {
+  const g = loadGuest(name);
+  const { accel, vcpu } = accelerator(options);
+  const r = await runGuest(g.rom, timeoutMs, accel);
+  expect(r.stop.reason, JSON.stringify(r.stop)).not.toBe('error');
+  expect(r.text).toBe(g.expected);
+  return { r, vcpu: vcpu() };
+}
+
+describe('options', () => {
+  test('bad options are refused with the value named', () => {
+    expect(() => new TcgAccelerator({ jit: 'fast' as never })).toThrow(
+      "tcg: jit must be one of on, off, lockstep, not 'fast'",
+    );
+    expect(() => new TcgAccelerator({ hotThreshold: -1 })).toThrow(
+      "tcg: hotThreshold must be a non-negative integer, not '-1'",
+    );
+    expect(() => new TcgAccelerator({ codeBudgetBytes: 12 })).toThrow(
+      "tcg: codeBudgetBytes must be an integer of at least 4096, not '12'",
+    );
+  });
+
+  test('TSVM_TCG_JIT picks the default mode; a bad value is refused', () => {
+    const saved = process.env.TSVM_TCG_JIT;
+    try {
+      process.env.TSVM_TCG_JIT = 'off';
+      expect(defaultJitMode()).toBe('off');
+      expect(new TcgAccelerator().jitMode).toBe('off');
+      process.env.TSVM_TCG_JIT = 'sometimes';
+      expect(() => defaultJitMode()).toThrow("TSVM_TCG_JIT: 'sometimes' is not one of on, off, lockstep");
+      delete process.env.TSVM_TCG_JIT;
+      expect(defaultJitMode()).toBe('on');
+    } finally {
+      if (saved === undefined) delete process.env.TSVM_TCG_JIT;
+      else process.env.TSVM_TCG_JIT = saved;
+    }
+  });
+
+  test('withOptions keeps the other options', () => {
+    const a = new TcgAccelerator({ hotThreshold: 3 }).withOptions({ jit: 'off' });
+    expect(a.options).toEqual({ hotThreshold: 3, jit: 'off' });
+  });
+});
+
+describe('compiled code behaves as the interpreter', () => {
+  test('the bench guest gives the same checksum and retired count compiled and interpreted', async () => {
+    const on = await runChecked('bench', { jit: 'on', hotThreshold: 2 });
+    const off = await runChecked('bench', { jit: 'off' });
+    expect(on.vcpu.jit.compiledCount).toBeGreaterThan(10);
+    expect(off.vcpu.jit.compiledCount).toBe(0);
+    expect(on.vcpu.instructionsRetired).toBe(off.vcpu.instructionsRetired);
+  }, 60_000);
+
+  test('self-modifying code, including a store into the running block, drops compiled code', async () => {
+    const { vcpu } = await runChecked('smc', { jit: 'on', hotThreshold: 0 });
+    expect(vcpu.jit.compiledCount).toBeGreaterThan(0);
+  }, 60_000);
+
+  test('faults in the middle of compiled blocks (paging, exceptions) leave the interpreter state', async () => {
+    await runChecked('paging', { jit: 'on', hotThreshold: 0 });
+    await runChecked('except', { jit: 'on', hotThreshold: 0 });
+  }, 60_000);
+
+  test('a tiny code budget evicts compiled code and changes nothing', async () => {
+    const { vcpu } = await runChecked('bench', { jit: 'on', hotThreshold: 0, codeBudgetBytes: 16384 });
+    expect(vcpu.jit.evictions).toBeGreaterThan(0);
+    expect(vcpu.jit.bytes).toBeLessThanOrEqual(16384);
+  }, 60_000);
+});
+
+describe('bounded memory', () => {
+  test('a guest that keeps writing new code stays within the compiled-code budget', async () => {
+    const rom = new Uint8Array(readFileSync(new URL('../guests/jit/codegen.bin', import.meta.url)));
+    const { accel, vcpu } = accelerator({ jit: 'on', codeBudgetBytes: 64 * 1024 });
+    const { createGuestMachine } = await import('./harness/tcg-runner.js');
+    const { machine, output } = await createGuestMachine(rom, accel);
+    machine.memory.write(0x7000, 4, 1500); // rounds
+    const stop = await machine.run({ timeoutMs: 120_000 });
+    expect(stop).toEqual({ reason: 'exit', status: 1 });
+    expect(output.length).toBeGreaterThan(0);
+    const jit = vcpu().jit;
+    // Each round's function is new code; compiled when hot until its page has been rewritten
+    // often, then compiled ever more rarely (compiling costs more than the function's runs).
+    expect(jit.compiledCount).toBeGreaterThan(16);
+    expect(jit.compiledCount).toBeLessThan(1500);
+    expect(jit.bytes).toBeLessThanOrEqual(64 * 1024);
+  }, 120_000);
+});
+
+describe('lockstep checking', () => {
+  test('compiled blocks match the interpreter block by block on the bench guest', async () => {
+    const { vcpu } = await runChecked('bench', { jit: 'lockstep' });
+    expect(vcpu.lockstep!.blocksCompared).toBeGreaterThan(1000);
+  }, 60_000);
+
+  // Every guest of this package, each for a bounded slice of guest time (TSVM_LOCKSTEP_MS).
+  const budget = Number(process.env.TSVM_LOCKSTEP_MS ?? 1500);
+  test.each(listGuests())(
+    'guest %s runs in lockstep without a difference',
+    async (name) => {
+      const { accel } = accelerator({ jit: 'lockstep' });
+      const g = loadGuest(name);
+      const r = g.pcBoard ? await runGuestOnPc(g.rom, budget, accel) : await runGuest(g.rom, budget, accel);
+      expect(r.stop.reason, JSON.stringify(r.stop)).not.toBe('error');
+    },
+    60_000,
+  );
+
+  test('a bug planted in one generated instruction is caught and named', async () => {
+    const g = loadGuest('bench');
+    const { accel, vcpu } = accelerator({ jit: 'lockstep' });
+    const { createGuestMachine } = await import('./harness/tcg-runner.js');
+    const { machine } = await createGuestMachine(g.rom, accel);
+    // Corrupt EBX after the first translated `add` (opcode 01) of every block that has one.
+    let planted = 0;
+    vcpu().jit.hook = (source) => {
+      const m = /\/\*@insn (\d+) opc 1\*\/[^\n]*\n/.exec(source);
+      if (!m) return source;
+      planted++;
+      return source.replace(m[0], `${m[0]}    r3 = (r3 ^ 0x100) | 0;\n`);
+    };
+    const stop = await machine.run({ timeoutMs: 60_000 });
+    expect(planted).toBeGreaterThan(0);
+    expect(stop.reason).toBe('error');
+    const message = (stop as { message: string }).message;
+    expect(message).toMatch(/lockstep: compiled code and interpreter differ in the block at CS:EIP/);
+    expect(message).toMatch(
+      /instruction \d+ 'add' \(opcode 01\) at EIP 0x[0-9a-f]+: e[a-d]x: compiled 0x[0-9a-f]+, interpreter/,
+    );
+  }, 60_000);
+});
+
+describe('hosts that forbid new Function', () => {
+  const realFunction = globalThis.Function;
+  afterEach(() => {
+    globalThis.Function = realFunction;
+    forgetFunctionProbe();
+    forgetNotice();
+  });
+
+  test('the executor interprets, with one notice, and gives the same result', async () => {
+    // As a Content-Security-Policy without 'unsafe-eval' does: the Function constructor throws.
+    globalThis.Function = function refused() {
+      throw new EvalError('Refused to evaluate a string as JavaScript (unsafe-eval is not allowed)');
+    } as unknown as FunctionConstructor;
+    forgetFunctionProbe();
+    forgetNotice();
+    const notices: string[] = [];
+    const first = await runChecked('bench', { jit: 'on', hotThreshold: 0, notice: (m) => notices.push(m) });
+    const second = await runChecked('smoke', { jit: 'on', notice: (m) => notices.push(m) });
+    expect(first.vcpu.jit.enabled).toBe(false);
+    expect(second.vcpu.jit.enabled).toBe(false);
+    expect(first.vcpu.jit.compiledCount).toBe(0);
+    expect(notices).toEqual([
+      'tsvm accel-tcg: this host forbids new Function (Content-Security-Policy without unsafe-eval); the block compiler is off and every block is interpreted',
+    ]);
+  }, 60_000);
+});
