@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ACCELS_HELP, accelsCommand } from './commands/accels.js';
+import { FETCH_LINUX_HELP, fetchLinuxCommand } from './commands/fetch-linux.js';
 import { RUN_HELP, runCommand } from './commands/run.js';
 import { SNAPSHOT_HELP, snapshotCommand } from './commands/snapshot-info.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -11,6 +12,7 @@ Commands:
   run IMAGE [options]     boot a guest (see 'tsvm run --help')
   accels                  list accelerators and whether they are available
   snapshot info FILE      verify a snapshot and list its sections
+  fetch-linux             download Debian's i386 kernel and build a busybox initramfs
   help [COMMAND]          show help
   --version               print the version
 
@@ -32,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return accelsCommand(rest);
     case 'snapshot':
       return snapshotCommand(rest);
+    case 'fetch-linux':
+      return fetchLinuxCommand(rest);
     case 'help':
     case '--help':
     case '-h': {
@@ -43,7 +47,9 @@ async function main(argv: string[]): Promise<number> {
             ? ACCELS_HELP
             : topic === 'snapshot'
               ? SNAPSHOT_HELP
-              : HELP;
+              : topic === 'fetch-linux'
+                ? FETCH_LINUX_HELP
+                : HELP;
       process.stdout.write(text);
       return ExitCode.Ok;
     }

@@ -21,7 +21,7 @@ export const MAX_RAM_BYTES = 3 * 1024 * MiB;
 export interface MemoryMapEntry {
   readonly base: number;
   readonly length: number;
-  /** 1 = usable RAM, 2 = reserved. */
+  /** 1 = usable RAM, 2 = reserved (the E820 types). */
   readonly type: 1 | 2;
 }
 

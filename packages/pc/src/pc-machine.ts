@@ -1,14 +1,18 @@
 import { type X86CpuState, x86Arch } from '@tsvm/arch-x86';
 import { type Accelerator, Machine } from '@tsvm/core';
+import { ACPI_TABLES_BASE, type AcpiTables, buildAcpiTables } from './acpi/acpi-tables.js';
+import { AcpiPm } from './devices/acpi-pm.js';
 import { CmosRtc } from './devices/cmos-rtc.js';
 import { CoprocessorError } from './devices/coprocessor-error.js';
 import { DebugExit } from './devices/debug-exit.js';
 import { FastA20 } from './devices/fast-a20.js';
 import { FwCfg, FwCfgKey } from './devices/fw-cfg.js';
+import { I8042 } from './devices/i8042.js';
 import { I8254Pit } from './devices/i8254-pit.js';
 import { I8259Pic } from './devices/i8259-pic.js';
 import { InterruptRouter } from './devices/interrupt-router.js';
 import { LocalApic } from './devices/local-apic.js';
+import { PciHost } from './devices/pci-host.js';
 import { PostPort } from './devices/post-port.js';
 import { ResetControl } from './devices/reset-control.js';
 import { Uart16550 } from './devices/uart16550.js';
@@ -44,15 +48,32 @@ export interface PcDevices {
   readonly resetControl: ResetControl;
   readonly fastA20: FastA20;
   readonly coprocessorError: CoprocessorError;
+  readonly i8042: I8042;
+  readonly acpiPm: AcpiPm;
+  readonly pciHost: PciHost;
 }
 
+/** The board's ACPI fixed hardware: PM block at 0x600 (as QEMU's PIIX4), SCI on IRQ 9, reset via 0xCF9. */
+export const PC_ACPI_HARDWARE = {
+  pm1aEventPort: 0x600,
+  pm1aControlPort: 0x604,
+  pmTimerPort: 0x608,
+  sciIrq: 9,
+  s5SleepType: 5,
+  resetPort: 0xcf9,
+  resetValue: 0x06,
+  localApicAddress: 0xfee00000,
+} as const;
+
 /** ISA IRQ numbers of the board's devices. */
-export const PcIrq = { Pit: 0, Com1: 4, Rtc: 8, Fpu: 13 } as const;
+export const PcIrq = { Pit: 0, Keyboard: 1, Com1: 4, Rtc: 8, Fpu: 13 } as const;
 
 export interface PcMachine {
   readonly machine: Machine<X86CpuState>;
   readonly devices: PcDevices;
   readonly layout: PcLayout;
+  /** The ACPI tables (RSDP, RSDT, FADT, FACS, MADT, DSDT) for loaders to place in the BIOS area. */
+  readonly acpi: AcpiTables;
   /** The boot plan re-applied at every reset (a firmware's job on a real PC), if any. */
   readonly boot: BootPlan | undefined;
   /** Install a boot plan: applied now and again after every system reset. */
@@ -63,7 +84,8 @@ export interface PcMachine {
 
 /**
  * Build a PC: RAM below 640 KiB and from 1 MiB up, COM1, the 8259 pair, the 8254, the
- * CMOS/RTC, fw_cfg, POST, debug-exit, reset and fast-A20 ports, and a local APIC. Load a
+ * CMOS/RTC, the i8042, the ACPI PM block, PCI configuration mechanism #1 with a host bridge,
+ * fw_cfg, POST, debug-exit, reset and fast-A20 ports, and a local APIC. Load a
  * guest with one of the loaders (or map a ROM) before `machine.start()`.
  */
 export async function createPcMachine(options: PcMachineOptions): Promise<PcMachine> {
@@ -117,6 +139,17 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
     const debugExit = new DebugExit(machine);
     const resetControl = new ResetControl(machine, requestReset);
     const fastA20 = new FastA20(machine, requestReset);
+    const i8042 = new I8042(machine, {
+      irq: (level) => pic.setIrq(PcIrq.Keyboard, level),
+      requestReset,
+    });
+    const acpiPm = new AcpiPm(machine, {
+      base: PC_ACPI_HARDWARE.pm1aEventPort,
+      s5SleepType: PC_ACPI_HARDWARE.s5SleepType,
+      onPowerOff: () => machine.requestStop({ reason: 'shutdown', message: 'guest powered off (ACPI S5)' }),
+    });
+    const pciHost = new PciHost(machine);
+    const acpi = buildAcpiTables(ACPI_TABLES_BASE, PC_ACPI_HARDWARE);
     let boot: BootPlan | undefined;
     // Registered after every device: the CPU state has its reset values when the boot plan runs.
     machine.resets.register('boot', () => {
@@ -125,6 +158,7 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
     return {
       machine,
       layout,
+      acpi,
       devices: {
         pic,
         pit,
@@ -137,6 +171,9 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
         resetControl,
         fastA20,
         coprocessorError,
+        i8042,
+        acpiPm,
+        pciHost,
       },
       get boot() {
         return boot;

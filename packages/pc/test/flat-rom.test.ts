@@ -62,6 +62,18 @@ describe('ROM loader', () => {
     expect(s.cs.base + s.eip).toBe(0xfffffff0);
   });
 
+  it('replaces the BIOS shadow RAM under its mirror, keeping the option-ROM part below as RAM', async () => {
+    const pc = await makePc();
+    const mem = pc.machine.memory;
+    mem.write(0xf0000, 1, 0x77); // shadow RAM is writable before a ROM is mapped
+    expect(mem.read(0xf0000, 1)).toBe(0x77);
+    mapRom(mem, new Uint8Array(64 * 1024).fill(0xcc));
+    expect(mem.find(0xf0000)?.kind).not.toBe('ram');
+    expect(mem.read(0xf0000, 1)).toBe(0xcc);
+    expect(mem.find(0xc0000)?.kind).toBe('ram');
+    expect(mem.find(0xeffff)?.kind).toBe('ram');
+  });
+
   it('pads a small ROM at the front so its last byte is at 0xFFFFFFFF', async () => {
     const pc = await makePc();
     const image = new Uint8Array(16).fill(0xcc);

@@ -1,6 +1,7 @@
 import { Gpr } from '@tsvm/arch-x86';
 import { describe, expect, it } from 'vitest';
 import { MULTIBOOT_BOOTLOADER_MAGIC, planImage } from '../src/index.js';
+import { fakeBzImage } from './bzimage.js';
 import { makePc } from './helpers.js';
 import { aoutKernel, elfKernel } from './images.js';
 
@@ -13,6 +14,24 @@ describe('planImage: one entry for every firmware-less image', () => {
     pc.setBoot(plan);
     expect(pc.machine.vcpus[0].state.eip).toBe(0x100020);
     expect(pc.machine.vcpus[0].state.gprLow[Gpr.RAX] >>> 0).toBe(MULTIBOOT_BOOTLOADER_MAGIC);
+  });
+
+  it('plans a Linux bzImage with its initrd, entering 64-bit kernels in long mode only when asked', async () => {
+    const pc = await makePc({ ramBytes: 64 * 1024 * 1024 });
+    const initrd = new Uint8Array(100).fill(7);
+    const opts = { cmdline: 'console=ttyS0', initrd, acpi: pc.acpi };
+    const { kind, plan } = planImage(fakeBzImage({ kernel64: true }), pc.machine.memory, pc.layout, opts);
+    expect(kind).toBe('bzimage');
+    expect(plan.format).toContain('32-bit entry');
+    const long = planImage(fakeBzImage({ kernel64: true }), pc.machine.memory, pc.layout, {
+      ...opts,
+      longMode: true,
+    });
+    expect(long.plan.format).toContain('64-bit entry');
+    const i386 = planImage(fakeBzImage(), pc.machine.memory, pc.layout, { ...opts, longMode: true });
+    expect(i386.plan.format).toContain('32-bit entry');
+    pc.setBoot(plan);
+    expect(pc.machine.vcpus[0].state.eip).toBe(0x1000000);
   });
 
   it('plans anything else as a flat binary, at the address and mode asked for', async () => {

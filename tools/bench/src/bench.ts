@@ -14,6 +14,7 @@ import { resolveSubjects, SUBJECT_IDS, type SubjectId } from './subjects.js';
 import { compiledCSuite } from './suites/compiled-c.js';
 import type { SuiteContext } from './suites/context.js';
 import { kvmExitSuite } from './suites/kvm-exit.js';
+import { linuxBootSuite } from './suites/linux-boot.js';
 import { type AcceleratorSource, snapshotSuite } from './suites/snapshot.js';
 import { snapshotCliSuite } from './suites/snapshot-cli.js';
 import { startupSuite } from './suites/startup.js';
@@ -116,6 +117,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   });
 
   const snapshotCli = await snapshotCliSuite(ctx, options.snapshotRamMiB);
+  const linuxBoot = await linuxBootSuite(ctx, tsvmCliPath(options.repoRoot));
 
   const report: BenchReport = {
     schema: 1,
@@ -154,6 +156,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     snapshot,
     snapshotCli,
     compiledC,
+    linuxBoot,
     loadAverageAfter: loadavg().map((l) => Math.round(l * 100) / 100),
   };
   mkdirSync(options.outDir, { recursive: true });

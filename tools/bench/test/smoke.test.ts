@@ -55,6 +55,14 @@ describe('pnpm bench --quick', () => {
     expect(json.environment.cores).toBeGreaterThan(0);
   });
 
+  it('explains the Linux boot rows it skips in a smoke run', () => {
+    expect(report.linuxBoot?.map((r) => r.subject)).toEqual(['tsvm-tcg', 'qemu-tcg', 'v86']);
+    for (const row of report.linuxBoot ?? []) {
+      expectExplained(row.banner, `linux ${row.subject} banner`);
+      expectExplained(row.prompt, `linux ${row.subject} prompt`);
+    }
+  });
+
   it('says for every subject whether it ran, and why not', () => {
     for (const id of SUBJECT_IDS) {
       const s = report.subjects[id];

@@ -30,7 +30,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     help: 'tcg: compile hot blocks to JavaScript (on, the default) or only interpret (off)',
   },
   { name: 'memory', short: 'm', value: 'SIZE', help: 'guest RAM, e.g. 128M (default), 1G' },
-  { name: 'append', value: 'CMDLINE', help: 'kernel command line (Multiboot)' },
+  {
+    name: 'kernel',
+    value: 'FILE',
+    help: 'Linux bzImage to boot (as QEMU -kernel; a bzImage IMAGE works too)',
+  },
+  { name: 'initrd', value: 'FILE', help: 'initial ramdisk for a Linux kernel' },
+  { name: 'append', value: 'CMDLINE', help: 'kernel command line (Linux, Multiboot)' },
   {
     name: 'module',
     value: 'FILE[,STRING]',
@@ -63,7 +69,8 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
 export const RUN_HELP = formatHelp(
   'tsvm run [IMAGE] [options]',
   [
-    'Boot IMAGE (Multiboot ELF or a.out-kludge kernel, or a flat binary) or a --rom on a PC.',
+    'Boot IMAGE (a Linux bzImage, a Multiboot ELF or a.out-kludge kernel, or a flat binary) or a --rom on a PC.',
+    'Linux: tsvm run --kernel bzImage --initrd initrd.gz --append "console=ttyS0" (see tsvm fetch-linux).',
     "The exit status is the guest's debug-exit status ((v << 1) | 1 for a write of v to port 0xf4);",
     `tsvm's own statuses are even: ${ExitCode.Ok} halted/quit, ${ExitCode.Usage} usage, ${ExitCode.Startup} startup error, ${ExitCode.GuestError} accelerator error, ${ExitCode.Timeout} timeout.`,
     'Console: stdin goes to COM1; Ctrl-A x quits, Ctrl-A h lists the other keys.',
@@ -73,6 +80,7 @@ export const RUN_HELP = formatHelp(
 
 interface RunConfig {
   image?: string;
+  initrd?: string;
   accel: string;
   tcgJit?: 'on' | 'off';
   ramBytes: number;
@@ -100,7 +108,14 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
       `run: one IMAGE expected, got ${positional.length}: ${positional.join(' ')}`,
       ExitCode.Usage,
     );
-  const image = positional[0];
+  if (positional.length > 0 && one('kernel') !== undefined)
+    throw new CliError(
+      `run: give the kernel either as IMAGE or with --kernel, not both ('${positional[0]}', '${one('kernel')}')`,
+      ExitCode.Usage,
+    );
+  const image = positional[0] ?? one('kernel');
+  if (one('initrd') !== undefined && !image)
+    throw new CliError('run: --initrd needs a kernel (--kernel FILE)', ExitCode.Usage);
   if (!image && !one('rom') && !one('loadvm'))
     throw new CliError("run: give an IMAGE or --rom FILE (see 'tsvm run --help')", ExitCode.Usage);
   const trace = new Set<string>();
@@ -147,6 +162,7 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
   const qmp = one('qmp');
   return {
     image,
+    initrd: one('initrd'),
     accel: one('accel') ?? 'auto',
     tcgJit,
     ramBytes: parseSize(one('memory') ?? '128M', '-m'),
@@ -178,10 +194,15 @@ function parseGdbAddress(text: string): SocketAddress {
 
 const note = (line: string) => process.stderr.write(`tsvm: ${line}\n`);
 
-function loadGuest(pc: PcMachine, config: RunConfig): void {
+function loadGuest(pc: PcMachine, config: RunConfig, accelName: string): void {
   if (config.rom) {
     const rom = readFileBounded(config.rom, 16 * 1024 * 1024, 'ROM');
-    mapRom(pc.machine.memory, rom);
+    try {
+      mapRom(pc.machine.memory, rom);
+    } catch (e) {
+      if (e instanceof LoaderError) throw new CliError(`'${config.rom}': ${e.message}`);
+      throw e;
+    }
   }
   if (!config.image) return;
   const image = readFileBounded(config.image, MAX_IMAGE_BYTES, 'image');
@@ -189,16 +210,25 @@ function loadGuest(pc: PcMachine, config: RunConfig): void {
     data: readFileBounded(m.file, MAX_IMAGE_BYTES, 'module'),
     string: m.string,
   }));
+  const initrd = config.initrd ? readFileBounded(config.initrd, MAX_IMAGE_BYTES, 'initrd') : undefined;
   const { kind, plan } = planImage(image, pc.machine.memory, pc.layout, {
     cmdline: config.cmdline,
     modules,
     loadAddress: config.loadAddress,
     entryMode: config.entryMode,
+    initrd,
+    acpi: pc.acpi,
+    // KVM runs long mode: a 64-bit kernel enters at startup_64 there.
+    longMode: accelName === 'kvm',
   });
-  if (kind === 'multiboot' && config.loadAddress !== undefined)
-    note('--load-address is ignored for Multiboot kernels');
+  if (initrd && kind !== 'bzimage')
+    throw new CliError(`--initrd: '${config.image}' is not a Linux bzImage (--initrd is for Linux kernels)`);
+  if (kind === 'bzimage' && config.modules.length > 0)
+    note('--module only applies to Multiboot kernels; use --initrd');
+  if (kind !== 'flat' && config.loadAddress !== undefined)
+    note('--load-address is ignored for Multiboot and Linux kernels');
   if (kind === 'flat' && (config.modules.length > 0 || config.cmdline !== undefined))
-    note('--module and --append only apply to Multiboot kernels');
+    note('--module and --append only apply to Multiboot and Linux kernels');
   // With a ROM the firmware starts first; the kernel only waits in fw_cfg and memory.
   pc.setBoot(config.rom ? { ...plan, setCpu: () => {} } : plan);
 }
@@ -306,9 +336,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     if (config.trace.has('post'))
       pc.devices.post.trace = (code) => note(`trace: POST 0x${code.toString(16).padStart(2, '0')}`);
     try {
-      loadGuest(pc, config);
+      loadGuest(pc, config, accelerator.name);
     } catch (e) {
-      if (e instanceof LoaderError || e instanceof CliError) throw new CliError(e.message);
+      if (e instanceof LoaderError) throw new CliError(`'${config.image}': ${e.message}`);
+      if (e instanceof CliError) throw new CliError(e.message);
       throw e;
     }
     if (config.loadvm) {

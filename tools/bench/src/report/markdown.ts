@@ -171,6 +171,18 @@ export function renderMarkdown(r: BenchReport): string {
   }
   out.push('');
 
+  if (r.linuxBoot) {
+    out.push(
+      "Linux boot: Debian 12's `linux-image-686` and the busybox initramfs of `tsvm fetch-linux`, `console=ttyS0`, 128 MiB, the same files for every subject; process start to the initramfs's /init banner and to the shell prompt.",
+      '',
+      '| subject | /init banner | shell prompt |',
+      '|---|---|---|',
+    );
+    for (const row of r.linuxBoot)
+      out.push(`| ${LABEL[row.subject]} | ${formatCell(row.banner)} | ${formatCell(row.prompt)} |`);
+    out.push('');
+  }
+
   const unavailable = Object.entries(r.subjects).filter(([, s]) => !s.available);
   if (unavailable.length > 0) {
     out.push('## Subjects not available in this run', '');

@@ -71,6 +71,12 @@ export interface SnapshotCliRow {
   readonly fileBytes?: number;
 }
 
+export interface LinuxBootRow {
+  readonly subject: SubjectId;
+  readonly banner: Cell;
+  readonly prompt: Cell;
+}
+
 export interface BenchReport {
   readonly schema: 1;
   readonly environment: Environment;
@@ -91,6 +97,8 @@ export interface BenchReport {
   readonly snapshotCli: readonly SnapshotCliRow[];
   /** The C workloads (guests/c) on tsvm with the block compiler off/on and the TCG peers. */
   readonly compiledC: readonly CompiledCRow[];
+  /** Debian's 686 kernel + busybox initramfs: process start to the /init banner and to the shell prompt. */
+  readonly linuxBoot?: readonly LinuxBootRow[];
   readonly loadAverageAfter: readonly number[];
 }
 
