@@ -22,7 +22,7 @@ import { Fsw } from '../../fpu/fpu-state.js';
 import { Entry, enter } from './guard.js';
 import { readM16, readM32, readM64 } from './memory.js';
 import { blocked, commit, envOf } from './outcome.js';
-import { empty, INDEFINITE, overflow, setCc, underflow } from './stack.js';
+import { empty, INDEFINITE, put, readyToReplaceAndPush, setCc, underflow } from './stack.js';
 
 // FADD FMUL FSUB FSUBR FDIV FDIVR in every operand form (m32fp, m64fp, m16int, m32int,
 // ST(0)←ST(i), ST(i)←ST(0), and popping), FIADD.., FSQRT, FABS, FCHS, FRNDINT, FSCALE,
@@ -77,12 +77,6 @@ function memoryOperand(c: Cpu, i: Insn, format: MemFormat): (env: Float80Env) =>
       return () => f80FromInt32(v);
     }
   }
-}
-
-/** Store `v` in ST(k) and mark it valid. */
-function put(c: Cpu, k: number, v: RawExtended): void {
-  c.fpu.writeSt(k, v);
-  c.fpu.setEmpty(k, false);
 }
 
 /** ST(0) ← ST(0) op memory. */
@@ -172,18 +166,7 @@ export function opFscale(c: Cpu, i: Insn): void {
 /** D9 F4: FXTRACT — ST(0) ← exponent, then push the significand. */
 export function opFxtract(c: Cpu, i: Insn): void {
   enter(c, i, Entry.Data);
-  if (empty(c, 0)) {
-    if (!underflow(c)) return;
-    put(c, 0, INDEFINITE);
-    if (empty(c, 7)) c.fpu.push(INDEFINITE);
-    return;
-  }
-  if (!empty(c, 7)) {
-    if (!overflow(c)) return;
-    c.fpu.writeSt(0, INDEFINITE);
-    c.fpu.push(INDEFINITE);
-    return;
-  }
+  if (!readyToReplaceAndPush(c)) return;
   const env = envOf(c);
   const r = f80Extract(c.fpu.readSt(0), env);
   if (blocked(env)) {

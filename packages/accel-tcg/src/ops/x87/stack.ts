@@ -72,3 +72,32 @@ export function pushChecked(c: Cpu, value: RawExtended): boolean {
 
 /** True when ST(i) is empty. */
 export const empty = (c: Cpu, i: number): boolean => c.fpu.isEmpty(i);
+
+/** Store `v` in ST(k) and mark it valid. */
+export function put(c: Cpu, k: number, v: RawExtended): void {
+  c.fpu.writeSt(k, v);
+  c.fpu.setEmpty(k, false);
+}
+
+/**
+ * Stack checks of the instructions that replace ST(0) and then push (FXTRACT, FPTAN, FSINCOS):
+ * an empty ST(0) underflows, a full ST(7) overflows; masked, both leave two indefinites. True
+ * when the operation itself should go on.
+ */
+export function readyToReplaceAndPush(c: Cpu): boolean {
+  if (empty(c, 0)) {
+    if (underflow(c)) {
+      put(c, 0, INDEFINITE);
+      if (empty(c, 7)) c.fpu.push(INDEFINITE);
+    }
+    return false;
+  }
+  if (!empty(c, 7)) {
+    if (overflow(c)) {
+      c.fpu.writeSt(0, INDEFINITE);
+      c.fpu.push(INDEFINITE);
+    }
+    return false;
+  }
+  return true;
+}

@@ -17,15 +17,10 @@ import {
 import { Fsw } from '../../fpu/fpu-state.js';
 import { Entry, enter } from './guard.js';
 import { blocked, commit, envOf } from './outcome.js';
-import { empty, INDEFINITE, overflow, underflow } from './stack.js';
+import { empty, INDEFINITE, put, readyToReplaceAndPush, underflow } from './stack.js';
 
 // FSIN, FCOS, FSINCOS, FPTAN (C2 = 1 and ST(0) untouched when |x| ≥ 2^63), FPATAN, F2XM1,
 // FYL2X and FYL2XP1. The values come from float80's multiprecision evaluation, rounded once.
-
-function put(c: Cpu, k: number, v: RawExtended): void {
-  c.fpu.writeSt(k, v);
-  c.fpu.setEmpty(k, false);
-}
 
 const setC2 = (c: Cpu, on: boolean): void => {
   c.fpu.fsw = on ? c.fpu.fsw | Fsw.C2 : c.fpu.fsw & ~Fsw.C2;
@@ -57,18 +52,7 @@ export const opFcos = trig(f80Cos);
 /** FPTAN: ST(0) ← tan(ST(0)), then push +1.0. */
 export function opFptan(c: Cpu, i: Insn): void {
   enter(c, i, Entry.Data);
-  if (empty(c, 0)) {
-    if (!underflow(c)) return;
-    put(c, 0, INDEFINITE);
-    if (empty(c, 7)) c.fpu.push(INDEFINITE);
-    return;
-  }
-  if (!empty(c, 7)) {
-    if (!overflow(c)) return;
-    c.fpu.writeSt(0, INDEFINITE);
-    c.fpu.push(INDEFINITE);
-    return;
-  }
+  if (!readyToReplaceAndPush(c)) return;
   const env = envOf(c);
   const r = f80Tan(c.fpu.readSt(0), env);
   if (r.outOfRange) {
@@ -88,18 +72,7 @@ export function opFptan(c: Cpu, i: Insn): void {
 /** FSINCOS: ST(0) ← sin, then push cos. */
 export function opFsincos(c: Cpu, i: Insn): void {
   enter(c, i, Entry.Data);
-  if (empty(c, 0)) {
-    if (!underflow(c)) return;
-    put(c, 0, INDEFINITE);
-    if (empty(c, 7)) c.fpu.push(INDEFINITE);
-    return;
-  }
-  if (!empty(c, 7)) {
-    if (!overflow(c)) return;
-    c.fpu.writeSt(0, INDEFINITE);
-    c.fpu.push(INDEFINITE);
-    return;
-  }
+  if (!readyToReplaceAndPush(c)) return;
   const env = envOf(c);
   const r = f80SinCos(c.fpu.readSt(0), env);
   if (r.outOfRange) {
