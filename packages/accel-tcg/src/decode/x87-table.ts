@@ -6,7 +6,6 @@ import * as ctl from '../ops/x87/control.js';
 import * as cv from '../ops/x87/convert-load-store.js';
 import * as env from '../ops/x87/environment.js';
 import { fcmov } from '../ops/x87/fcmov.js';
-import { float80Pending as f80 } from '../ops/x87/float80-pending.js';
 import { opX87Undefined } from '../ops/x87/guard.js';
 import * as ls from '../ops/x87/load-store.js';
 import * as tr from '../ops/x87/transcendental.js';
@@ -41,9 +40,9 @@ function arithmeticMemoryRow(format: MemFormat, prefix: string, suffix: string):
   const cmpFormat = (['f32', 'i32', 'f64', 'i16'] as const)[format];
   return ARITH.map((n, r) => {
     const name = `${prefix}${n.slice(1)} ${suffix}`;
-    if (r === 2) return op(name, f80(cmp.compareMemory(cmpFormat, false)));
-    if (r === 3) return op(name, f80(cmp.compareMemory(cmpFormat, true)));
-    return op(name, f80(ar.arithMemory(r as ArithKind, format)));
+    if (r === 2) return op(name, cmp.compareMemory(cmpFormat, false));
+    if (r === 3) return op(name, cmp.compareMemory(cmpFormat, true));
+    return op(name, ar.arithMemory(r as ArithKind, format));
   });
 }
 
@@ -53,20 +52,20 @@ export function installX87(table: OpSpec[]): void {
     arithmeticMemoryRow(MemFormat.F32, 'f', 'm32fp'),
     ARITH.map((n, r) =>
       r === 2
-        ? same('fcom', f80(cmp.compareRegister(false, 0)))
+        ? same('fcom', cmp.compareRegister(false, 0))
         : r === 3
-          ? same('fcomp', f80(cmp.compareRegister(false, 1)))
-          : same(`${n} st0,sti`, f80(ar.arithRegister(r as ArithKind, false, false))),
+          ? same('fcomp', cmp.compareRegister(false, 1))
+          : same(`${n} st0,sti`, ar.arithRegister(r as ArithKind, false, false)),
     ),
   );
 
   // D9: loads/stores of m32fp, environment and control word, and the register-only group.
   table[0xd9] = escapeOpcode(
     [
-      op('fld m32fp', f80(cv.opFldM32)),
+      op('fld m32fp', cv.opFldM32),
       UD,
-      op('fst m32fp', f80(cv.opFstM32)),
-      op('fstp m32fp', f80(cv.opFstpM32)),
+      op('fst m32fp', cv.opFstM32),
+      op('fstp m32fp', cv.opFstpM32),
       op('fldenv', env.opFldenv),
       op('fldcw', ctl.opFldcw),
       op('fnstenv', env.opFnstenv),
@@ -78,31 +77,31 @@ export function installX87(table: OpSpec[]): void {
       sparse({ 0: op('fnop', ctl.opFnop) }),
       same('fstp1', ls.opFstpReg),
       sparse({
-        0: op('fchs', f80(ar.opFchs)),
-        1: op('fabs', f80(ar.opFabs)),
-        4: op('ftst', f80(cmp.opFtst)),
-        5: op('fxam', f80(cmp.opFxam)),
+        0: op('fchs', ar.opFchs),
+        1: op('fabs', ar.opFabs),
+        4: op('ftst', cmp.opFtst),
+        5: op('fxam', cmp.opFxam),
       }),
       sparse(Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((r) => [r, op('fldconst', k.opFldConstant)]))),
       [
-        op('f2xm1', f80(tr.opF2xm1)),
-        op('fyl2x', f80(tr.opFyl2x)),
-        op('fptan', f80(tr.opFptan)),
-        op('fpatan', f80(tr.opFpatan)),
-        op('fxtract', f80(ar.opFxtract)),
-        op('fprem1', f80(ar.opFprem1)),
+        op('f2xm1', tr.opF2xm1),
+        op('fyl2x', tr.opFyl2x),
+        op('fptan', tr.opFptan),
+        op('fpatan', tr.opFpatan),
+        op('fxtract', ar.opFxtract),
+        op('fprem1', ar.opFprem1),
         op('fdecstp', ctl.opFdecstp),
         op('fincstp', ctl.opFincstp),
       ],
       [
-        op('fprem', f80(ar.opFprem)),
-        op('fyl2xp1', f80(tr.opFyl2xp1)),
-        op('fsqrt', f80(ar.opFsqrt)),
-        op('fsincos', f80(tr.opFsincos)),
-        op('frndint', f80(ar.opFrndint)),
-        op('fscale', f80(ar.opFscale)),
-        op('fsin', f80(tr.opFsin)),
-        op('fcos', f80(tr.opFcos)),
+        op('fprem', ar.opFprem),
+        op('fyl2xp1', tr.opFyl2xp1),
+        op('fsqrt', ar.opFsqrt),
+        op('fsincos', tr.opFsincos),
+        op('frndint', ar.opFrndint),
+        op('fscale', ar.opFscale),
+        op('fsin', tr.opFsin),
+        op('fcos', tr.opFcos),
       ],
     ],
   );
@@ -114,7 +113,7 @@ export function installX87(table: OpSpec[]): void {
     same('fcmovbe', fcmov(6)),
     same('fcmovu', fcmov(10)),
     undefinedRow(),
-    sparse({ 1: op('fucompp', f80(cmp.compareRegister(true, 2, 1))) }),
+    sparse({ 1: op('fucompp', cmp.compareRegister(true, 2, 1)) }),
     undefinedRow(),
     undefinedRow(),
   ]);
@@ -122,10 +121,10 @@ export function installX87(table: OpSpec[]): void {
   // DB: m32int loads/stores, m80fp load/store; FCMOVNB.., FNCLEX, FNINIT, FUCOMI, FCOMI.
   table[0xdb] = escapeOpcode(
     [
-      op('fild m32int', f80(cv.opFildM32)),
+      op('fild m32int', cv.opFildM32),
       UD,
-      op('fist m32int', f80(cv.opFistM32)),
-      op('fistp m32int', f80(cv.opFistpM32)),
+      op('fist m32int', cv.opFistM32),
+      op('fistp m32int', cv.opFistpM32),
       UD,
       op('fld m80fp', ls.opFldM80),
       UD,
@@ -143,8 +142,8 @@ export function installX87(table: OpSpec[]): void {
         3: op('fninit', ctl.opFninit),
         4: op('fsetpm', ctl.opLegacyNop),
       }),
-      same('fucomi', f80(cmp.compareToEflags(true, false))),
-      same('fcomi', f80(cmp.compareToEflags(false, false))),
+      same('fucomi', cmp.compareToEflags(true, false)),
+      same('fcomi', cmp.compareToEflags(false, false)),
       undefinedRow(),
     ],
   );
@@ -152,23 +151,23 @@ export function installX87(table: OpSpec[]): void {
   // DC: m64fp arithmetic; register forms ST(i) ← ST(i) op ST(0) (the SUB/SUBR and DIV/DIVR
   // encodings are swapped relative to D8, which `ArithKind` already expresses as dest op src).
   table[0xdc] = escapeOpcode(arithmeticMemoryRow(MemFormat.F64, 'f', 'm64fp'), [
-    same('fadd sti,st0', f80(ar.arithRegister(0, true, false))),
-    same('fmul sti,st0', f80(ar.arithRegister(1, true, false))),
-    same('fcom2', f80(cmp.compareRegister(false, 0))),
-    same('fcomp3', f80(cmp.compareRegister(false, 1))),
-    same('fsubr sti,st0', f80(ar.arithRegister(5, true, false))),
-    same('fsub sti,st0', f80(ar.arithRegister(4, true, false))),
-    same('fdivr sti,st0', f80(ar.arithRegister(7, true, false))),
-    same('fdiv sti,st0', f80(ar.arithRegister(6, true, false))),
+    same('fadd sti,st0', ar.arithRegister(0, true, false)),
+    same('fmul sti,st0', ar.arithRegister(1, true, false)),
+    same('fcom2', cmp.compareRegister(false, 0)),
+    same('fcomp3', cmp.compareRegister(false, 1)),
+    same('fsubr sti,st0', ar.arithRegister(5, true, false)),
+    same('fsub sti,st0', ar.arithRegister(4, true, false)),
+    same('fdivr sti,st0', ar.arithRegister(7, true, false)),
+    same('fdiv sti,st0', ar.arithRegister(6, true, false)),
   ]);
 
   // DD: m64fp loads/stores, FRSTOR/FNSAVE/FNSTSW m16; FFREE, FST/FSTP ST(i), FUCOM/FUCOMP.
   table[0xdd] = escapeOpcode(
     [
-      op('fld m64fp', f80(cv.opFldM64)),
+      op('fld m64fp', cv.opFldM64),
       UD,
-      op('fst m64fp', f80(cv.opFstM64)),
-      op('fstp m64fp', f80(cv.opFstpM64)),
+      op('fst m64fp', cv.opFstM64),
+      op('fstp m64fp', cv.opFstpM64),
       op('frstor', env.opFrstor),
       UD,
       op('fnsave', env.opFnsave),
@@ -179,8 +178,8 @@ export function installX87(table: OpSpec[]): void {
       same('fxch4', ls.opFxch),
       same('fst sti', ls.opFstReg),
       same('fstp sti', ls.opFstpReg),
-      same('fucom', f80(cmp.compareRegister(true, 0))),
-      same('fucomp', f80(cmp.compareRegister(true, 1))),
+      same('fucom', cmp.compareRegister(true, 0)),
+      same('fucomp', cmp.compareRegister(true, 1)),
       undefinedRow(),
       undefinedRow(),
     ],
@@ -188,27 +187,27 @@ export function installX87(table: OpSpec[]): void {
 
   // DE: m16int arithmetic; the popping register forms and FCOMPP.
   table[0xde] = escapeOpcode(arithmeticMemoryRow(MemFormat.I16, 'fi', 'm16int'), [
-    same('faddp', f80(ar.arithRegister(0, true, true))),
-    same('fmulp', f80(ar.arithRegister(1, true, true))),
-    same('fcomp5', f80(cmp.compareRegister(false, 1))),
-    sparse({ 1: op('fcompp', f80(cmp.compareRegister(false, 2, 1))) }),
-    same('fsubrp', f80(ar.arithRegister(5, true, true))),
-    same('fsubp', f80(ar.arithRegister(4, true, true))),
-    same('fdivrp', f80(ar.arithRegister(7, true, true))),
-    same('fdivp', f80(ar.arithRegister(6, true, true))),
+    same('faddp', ar.arithRegister(0, true, true)),
+    same('fmulp', ar.arithRegister(1, true, true)),
+    same('fcomp5', cmp.compareRegister(false, 1)),
+    sparse({ 1: op('fcompp', cmp.compareRegister(false, 2, 1)) }),
+    same('fsubrp', ar.arithRegister(5, true, true)),
+    same('fsubp', ar.arithRegister(4, true, true)),
+    same('fdivrp', ar.arithRegister(7, true, true)),
+    same('fdivp', ar.arithRegister(6, true, true)),
   ]);
 
   // DF: m16int/m64int loads and stores, packed BCD; FFREEP, FNSTSW AX, FUCOMIP, FCOMIP.
   table[0xdf] = escapeOpcode(
     [
-      op('fild m16int', f80(cv.opFildM16)),
+      op('fild m16int', cv.opFildM16),
       UD,
-      op('fist m16int', f80(cv.opFistM16)),
-      op('fistp m16int', f80(cv.opFistpM16)),
-      op('fbld', f80(cv.opFbld)),
-      op('fild m64int', f80(cv.opFildM64)),
-      op('fbstp', f80(cv.opFbstp)),
-      op('fistp m64int', f80(cv.opFistpM64)),
+      op('fist m16int', cv.opFistM16),
+      op('fistp m16int', cv.opFistpM16),
+      op('fbld', cv.opFbld),
+      op('fild m64int', cv.opFildM64),
+      op('fbstp', cv.opFbstp),
+      op('fistp m64int', cv.opFistpM64),
     ],
     [
       same('ffreep', ctl.opFfreep),
@@ -216,8 +215,8 @@ export function installX87(table: OpSpec[]): void {
       same('fstp8', ls.opFstpReg),
       same('fstp9', ls.opFstpReg),
       sparse({ 0: op('fnstsw ax', ctl.opFnstswAx) }),
-      same('fucomip', f80(cmp.compareToEflags(true, true))),
-      same('fcomip', f80(cmp.compareToEflags(false, true))),
+      same('fucomip', cmp.compareToEflags(true, true)),
+      same('fcomip', cmp.compareToEflags(false, true)),
       undefinedRow(),
     ],
   );

@@ -67,11 +67,20 @@ export interface RawExtended {
 
 const SLOT = 16;
 
+/** Hosts are little-endian in practice; a big-endian one takes the DataView path for the slots. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export class FpuState {
   private readonly view: DataView;
+  /** The image as 32-bit words (little-endian host, aligned image), for the hot slot accesses. */
+  private readonly words: Uint32Array | undefined;
 
   constructor(readonly image: Uint8Array) {
     this.view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+    this.words =
+      LITTLE_ENDIAN && image.byteOffset % 4 === 0
+        ? new Uint32Array(image.buffer, image.byteOffset, image.byteLength >> 2)
+        : undefined;
   }
 
   get fcw(): number {
@@ -159,6 +168,11 @@ export class FpuState {
   }
 
   readSt(i: number): RawExtended {
+    const w = this.words;
+    if (w) {
+      const k = (Fx.ST0 >> 2) + 4 * (i & 7);
+      return { lo: w[k], hi: w[k + 1], signExp: w[k + 2] & 0xffff };
+    }
     const o = this.slot(i);
     return {
       lo: this.view.getUint32(o, true),
@@ -169,6 +183,15 @@ export class FpuState {
 
   /** Write ST(i)'s 80 bits; the six reserved bytes of the slot are zeroed, as FXSAVE does. */
   writeSt(i: number, value: RawExtended): void {
+    const w = this.words;
+    if (w) {
+      const k = (Fx.ST0 >> 2) + 4 * (i & 7);
+      w[k] = value.lo;
+      w[k + 1] = value.hi;
+      w[k + 2] = value.signExp & 0xffff;
+      w[k + 3] = 0;
+      return;
+    }
     const o = this.slot(i);
     this.view.setUint32(o, value.lo >>> 0, true);
     this.view.setUint32(o + 4, value.hi >>> 0, true);
@@ -214,13 +237,62 @@ export class FpuState {
     this.image[Fx.FTW] = abridged;
   }
 
-  /** After TOP += delta the new ST(i) is the old ST(i + delta): slot i takes old slot i + delta. */
+  /**
+   * After TOP += delta the new ST(i) is the old ST(i + delta): slot i takes old slot i + delta.
+   * In place, the shorter end through a scratch buffer: a push or pop must not allocate.
+   */
   private rotate(delta: number): void {
-    const regs = this.image.subarray(Fx.ST0, Fx.ST0 + 8 * SLOT);
-    const old = regs.slice();
-    for (let i = 0; i < 8; i++) {
-      const from = SLOT * ((i + delta) & 7);
-      regs.set(old.subarray(from, from + SLOT), SLOT * i);
+    const w = this.words;
+    if (w) {
+      rotateWords(w, delta);
+      return;
     }
+    const img = this.image;
+    const start = Fx.ST0;
+    const end = Fx.ST0 + 8 * SLOT;
+    const cut = SLOT * delta;
+    if (delta <= 4) {
+      for (let k = 0; k < cut; k++) ROTATE_SCRATCH[k] = img[start + k];
+      img.copyWithin(start, start + cut, end);
+      for (let k = 0; k < cut; k++) img[end - cut + k] = ROTATE_SCRATCH[k];
+    } else {
+      const back = 8 * SLOT - cut;
+      for (let k = 0; k < back; k++) ROTATE_SCRATCH[k] = img[end - back + k];
+      img.copyWithin(start + back, start, end - back);
+      for (let k = 0; k < back; k++) img[start + k] = ROTATE_SCRATCH[k];
+    }
+  }
+}
+
+const ROTATE_SCRATCH = new Uint8Array(4 * SLOT);
+
+/** rotate() on the 32 words of the eight slots (4 words each). */
+function rotateWords(w: Uint32Array, delta: number): void {
+  const start = Fx.ST0 >> 2;
+  const end = start + 32;
+  if (delta === 1) {
+    // Pop: slot 0 goes to the end.
+    const a = w[start];
+    const b = w[start + 1];
+    const c = w[start + 2];
+    const d = w[start + 3];
+    for (let k = start; k < end - 4; k++) w[k] = w[k + 4];
+    w[end - 4] = a;
+    w[end - 3] = b;
+    w[end - 2] = c;
+    w[end - 1] = d;
+  } else if (delta === 7) {
+    // Push: slot 7 comes to the front.
+    const a = w[end - 4];
+    const b = w[end - 3];
+    const c = w[end - 2];
+    const d = w[end - 1];
+    for (let k = end - 1; k >= start + 4; k--) w[k] = w[k - 4];
+    w[start] = a;
+    w[start + 1] = b;
+    w[start + 2] = c;
+    w[start + 3] = d;
+  } else {
+    for (let n = 0; n < delta; n++) rotateWords(w, 1);
   }
 }

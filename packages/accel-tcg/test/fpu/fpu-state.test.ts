@@ -26,6 +26,25 @@ describe('FpuState over the FXSAVE image', () => {
     expect(f.isEmpty(7)).toBe(true);
   });
 
+  it.each([
+    ['an aligned image (32-bit word path)', 0],
+    ['an unaligned image (byte path)', 1],
+  ])('keeps every physical register in place for each TOP change (0..7), %s', (_name, offset) => {
+    const f = new FpuState(new Uint8Array(512 + offset).subarray(offset));
+    for (let i = 0; i < 8; i++) f.writeSt(i, ext(i));
+    // ST(i) at TOP=0 is physical register i; it must stay physical register i whatever TOP becomes.
+    for (const next of [1, 5, 2, 7, 3, 3, 0, 4, 6, 0]) {
+      f.top = next;
+      for (let i = 0; i < 8; i++) expect(f.readSt(i)).toEqual(ext((next + i) & 7));
+    }
+    // The reserved bytes of a written slot are zero; the 80 bits sit little-endian at its start.
+    f.image.fill(0xaa, Fx.ST0, Fx.ST0 + 16);
+    f.writeSt(0, { signExp: 0xbffe, hi: 0x89abcdef, lo: 0x01234567 });
+    expect([...f.image.subarray(Fx.ST0, Fx.ST0 + 16)]).toEqual([
+      0x67, 0x45, 0x23, 0x01, 0xef, 0xcd, 0xab, 0x89, 0xfe, 0xbf, 0, 0, 0, 0, 0, 0,
+    ]);
+  });
+
   it('derives the full tag word from contents and reads it back as abridged tags', () => {
     const f = new FpuState(new X86CpuState().fxsave);
     f.push({ signExp: 0x7fff, hi: 0x80000000, lo: 0 }); // infinity → special, R7

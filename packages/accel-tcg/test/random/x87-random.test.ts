@@ -5,7 +5,6 @@ import { ONE_BYTE, type OpSpec } from '../../src/index.js';
 import { GUESTS_DIR } from '../harness/fixtures.js';
 import { qemuAvailable, runQemu } from '../harness/qemu.js';
 import { runGuest } from '../harness/tcg-runner.js';
-import { float80Missing } from '../x87/float80-complete.js';
 import { fnv1a, formatFixture, groupDumps } from './fixture.js';
 import { buildX87Rom, describeX87Sequence, type X87Sequence } from './x87-generator.js';
 
@@ -94,17 +93,10 @@ async function differential(s: number, n: number): Promise<string | undefined> {
   return undefined;
 }
 
-const missing = float80Missing();
-if (missing) console.log(`randomized x87 run skipped: float80's ${missing} is not implemented yet`);
-
-test.skipIf(missing !== undefined)(
-  `${count} random x87 sequences match QEMU (seed ${seed}${live ? ', live' : ''})`,
-  async () => {
-    const d = await differential(seed, count);
-    if (d) expect.fail(d);
-  },
-  900_000,
-);
+test(`${count} random x87 sequences match QEMU (seed ${seed}${live ? ', live' : ''})`, async () => {
+  const d = await differential(seed, count);
+  if (d) expect.fail(d);
+}, 900_000);
 
 // A planted rounding bug must be caught and named: the arithmetic of escapes D8 and DC (FADD
 // FMUL FSUB FSUBR FDIV FDIVR, register and memory forms) rounds toward zero whatever FCW.RC says.
@@ -119,34 +111,30 @@ afterEach(() => {
   });
 });
 
-test.skipIf(missing !== undefined)(
-  'a planted rounding bug (D8/DC arithmetic always chops) is caught and named with its seed',
-  async () => {
-    planted.forEach((list, n) => {
-      for (let k = 0; k < list.length; k++) {
-        const right = saved[n][k].h;
-        list[k] = {
-          ...saved[n][k],
-          h: (c, i) => {
-            const fcw = c.fpu.fcw;
-            c.fpu.fcw = fcw | 0x0c00;
-            try {
-              right(c, i);
-            } finally {
-              // Keep what the instruction did to the control word (nothing) but the rounding.
-              c.fpu.fcw = fcw;
-            }
-          },
-        };
-      }
-    });
-    const d = await differential(seed, count);
-    console.log(`planted rounding bug: ${d?.split('\n')[0]}`);
-    expect(d).toMatch(
-      new RegExp(
-        `^x87 divergence: seed ${seed}, sequence \\d+, instruction #\\d+ \\((dc )?fi?(add|mul|subr?|divr?)[ )]`,
-      ),
-    );
-  },
-  900_000,
-);
+test('a planted rounding bug (D8/DC arithmetic always chops) is caught and named with its seed', async () => {
+  planted.forEach((list, n) => {
+    for (let k = 0; k < list.length; k++) {
+      const right = saved[n][k].h;
+      list[k] = {
+        ...saved[n][k],
+        h: (c, i) => {
+          const fcw = c.fpu.fcw;
+          c.fpu.fcw = fcw | 0x0c00;
+          try {
+            right(c, i);
+          } finally {
+            // Keep what the instruction did to the control word (nothing) but the rounding.
+            c.fpu.fcw = fcw;
+          }
+        },
+      };
+    }
+  });
+  const d = await differential(seed, count);
+  console.log(`planted rounding bug: ${d?.split('\n')[0]}`);
+  expect(d).toMatch(
+    new RegExp(
+      `^x87 divergence: seed ${seed}, sequence \\d+, instruction #\\d+ \\((dc )?fi?(add|mul|subr?|divr?)[ )]`,
+    ),
+  );
+}, 900_000);

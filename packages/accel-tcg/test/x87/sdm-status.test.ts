@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import { bareMachine } from '../harness/bare-machine.js';
-import { float80Missing } from './float80-complete.js';
 
 const bytes = (hex: string) =>
   Uint8Array.from(
@@ -47,31 +46,28 @@ describe('x87 status word per the SDM', () => {
     expect(m.getUint16(0x606, true).toString(16)).toBe('37f');
   });
 
-  test.skipIf(float80Missing() !== undefined)(
-    'FRNDINT ignores the precision control and FPREM is exact (QEMU 7.2 rounds both to PC)',
-    async () => {
-      const { machine, ram } = await bareMachine();
-      // fninit; fldcw [PC = single]; fld tword [2^40 + 3]; frndint; fnstsw [0x600];
-      // fstp tword [0x610]; fninit; fld tword [2.0]; fld tword [5.5]; fprem; fnstsw [0x602];
-      // fstp tword [0x620]; hlt; data
-      machine.memory.load(
-        0x7c00,
-        bytes(
-          'db e3 d9 2e 29 7c db 2e 2b 7c d9 fc dd 3e 00 06 db 3e 10 06 db e3 db 2e 35 7c db 2e 3f 7c d9 f8 dd 3e 02 06 db 3e 20 06 f4 7f 00 00 00 80 01 00 00 00 80 27 40 00 00 00 00 00 00 00 80 00 40 00 00 00 00 00 00 00 b0 01 40 ',
-        ),
-      );
-      await machine.run({ timeoutMs: 2000 });
-      const b = ram.bytes!;
-      const m = new DataView(b.buffer, b.byteOffset);
-      const hex = (o: number) =>
-        Array.from(b.subarray(o, o + 10), (x) => x.toString(16).padStart(2, '0')).join('');
-      // SDM Vol. 1 §8.1.5.2: PC governs only FADD FSUB(R) FMUL FDIV(R) FSQRT. 2^40 + 3 is an
-      // integer already: unchanged and exact (no PE), TOP = 7.
-      expect(m.getUint16(0x600, true).toString(16)).toBe('3800');
-      expect(hex(0x610)).toBe('0000800100000080' + '2740');
-      // FPREM: 5.5 rem 2 = 1.5 exactly, quotient 2 → C3 = Q1 = 1, C0 = C1 = 0, C2 = 0 (complete).
-      expect(m.getUint16(0x602, true).toString(16)).toBe('7000');
-      expect(hex(0x620)).toBe('000000000000' + '00c0ff3f');
-    },
-  );
+  test('FRNDINT ignores the precision control and FPREM is exact (QEMU 7.2 rounds both to PC)', async () => {
+    const { machine, ram } = await bareMachine();
+    // fninit; fldcw [PC = single]; fld tword [2^40 + 3]; frndint; fnstsw [0x600];
+    // fstp tword [0x610]; fninit; fld tword [2.0]; fld tword [5.5]; fprem; fnstsw [0x602];
+    // fstp tword [0x620]; hlt; data
+    machine.memory.load(
+      0x7c00,
+      bytes(
+        'db e3 d9 2e 29 7c db 2e 2b 7c d9 fc dd 3e 00 06 db 3e 10 06 db e3 db 2e 35 7c db 2e 3f 7c d9 f8 dd 3e 02 06 db 3e 20 06 f4 7f 00 00 00 80 01 00 00 00 80 27 40 00 00 00 00 00 00 00 80 00 40 00 00 00 00 00 00 00 b0 01 40 ',
+      ),
+    );
+    await machine.run({ timeoutMs: 2000 });
+    const b = ram.bytes!;
+    const m = new DataView(b.buffer, b.byteOffset);
+    const hex = (o: number) =>
+      Array.from(b.subarray(o, o + 10), (x) => x.toString(16).padStart(2, '0')).join('');
+    // SDM Vol. 1 §8.1.5.2: PC governs only FADD FSUB(R) FMUL FDIV(R) FSQRT. 2^40 + 3 is an
+    // integer already: unchanged and exact (no PE), TOP = 7.
+    expect(m.getUint16(0x600, true).toString(16)).toBe('3800');
+    expect(hex(0x610)).toBe('0000800100000080' + '2740');
+    // FPREM: 5.5 rem 2 = 1.5 exactly, quotient 2 → C3 = Q1 = 1, C0 = C1 = 0, C2 = 0 (complete).
+    expect(m.getUint16(0x602, true).toString(16)).toBe('7000');
+    expect(hex(0x620)).toBe('000000000000' + '00c0ff3f');
+  });
 });

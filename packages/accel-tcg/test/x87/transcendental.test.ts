@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import { loadGuest } from '../harness/fixtures.js';
 import { qemuAvailable, runQemu } from '../harness/qemu.js';
 import { runGuest } from '../harness/tcg-runner.js';
-import { float80Missing } from './float80-complete.js';
 
 /**
  * The transcendental guest (guests/src/x87trans.asm) against QEMU within a stated tolerance:
@@ -72,11 +71,8 @@ export function compareTranscripts(
   return { worst, problems };
 }
 
-const missing = float80Missing();
-if (missing) console.log(`x87 transcendental guest skipped: float80's ${missing} is not implemented yet`);
-
 describe('x87 transcendentals against QEMU, within the stated tolerance', () => {
-  test.skipIf(missing !== undefined)('FSIN FCOS FSINCOS FPTAN F2XM1 FPATAN FYL2X FYL2XP1', async () => {
+  test('FSIN FCOS FSINCOS FPTAN F2XM1 FPATAN FYL2X FYL2XP1', async () => {
     const g = loadGuest('x87trans');
     const expected = LIVE && qemuAvailable() ? runQemu(g.rom).text : g.expected;
     const r = await runGuest(g.rom);

@@ -6,6 +6,7 @@
  */
 import { Fsw } from '../fpu-state.js';
 import type { Float80Env } from './env.js';
+import { fastFromFloat32, fastFromFloat64, fastToFloat32, fastToFloat64 } from './fast-convert.js';
 import { roundPack } from './round.js';
 import {
   classify,
@@ -87,21 +88,23 @@ function store(a: RawExtended, f: Format, env: Float80Env): bigint {
 
 /** FLD m32real from its bit pattern (u32). */
 export function f80FromFloat32(bits: number, env: Float80Env): RawExtended {
-  return load(BigInt(bits >>> 0), SINGLE, env);
+  return fastFromFloat32(bits) ?? load(BigInt(bits >>> 0), SINGLE, env);
 }
 
 /** FLD m64real from its halves (hi = bits 63..32, lo = bits 31..0). */
 export function f80FromFloat64(hi: number, lo: number, env: Float80Env): RawExtended {
-  return load((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), DOUBLE, env);
+  return fastFromFloat64(hi, lo) ?? load((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), DOUBLE, env);
 }
 
 /** FST m32real: the bit pattern (u32) to store. */
 export function f80ToFloat32(a: RawExtended, env: Float80Env): number {
-  return Number(store(a, SINGLE, env));
+  return fastToFloat32(a, env) ?? Number(store(a, SINGLE, env));
 }
 
 /** FST m64real: the halves to store. */
 export function f80ToFloat64(a: RawExtended, env: Float80Env): { hi: number; lo: number } {
+  const fast = fastToFloat64(a, env);
+  if (fast) return fast;
   const bits = store(a, DOUBLE, env);
   return { hi: Number(bits >> 32n), lo: Number(bits & 0xffffffffn) };
 }

@@ -1,7 +1,8 @@
 /** FILD/FIST(P) conversions (integers are exact in 64 bits; stores round by FCW.RC). */
 import { Fsw } from '../fpu-state.js';
 import { type Float80Env, Rc } from './env.js';
-import { classify, F80Class, packExact, type RawExtended, raw, unpack } from './values.js';
+import { fastFromInt64, fastToInt } from './fast-convert.js';
+import { classify, F80Class, type RawExtended, raw, unpack } from './values.js';
 
 /** FILD m16/m32: a signed integer (any JS integer in int32 range). Exact. */
 export function f80FromInt32(n: number): RawExtended {
@@ -14,9 +15,7 @@ export function f80FromInt32(n: number): RawExtended {
 
 /** FILD m64: two's complement halves (hi, lo as 32-bit values). Exact. */
 export function f80FromInt64(hi: number, lo: number): RawExtended {
-  let v = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-  if (hi >>> 31) v -= 1n << 64n;
-  return v < 0n ? packExact(1, -v, 0) : packExact(0, v, 0);
+  return fastFromInt64(hi, lo);
 }
 
 /**
@@ -75,18 +74,24 @@ export function integerFor(a: RawExtended, env: Float80Env, min: bigint, max: bi
 
 /** FIST m16: signed result; out of range, NaN, inf, unsupported → IE and -32768 (indefinite). */
 export function f80ToInt16(a: RawExtended, env: Float80Env): number {
+  const fast = fastToInt(a, env, -0x8000, 0x7fff);
+  if (fast !== undefined) return fast;
   const v = integerFor(a, env, -(1n << 15n), (1n << 15n) - 1n);
   return v === undefined ? -0x8000 : Number(v);
 }
 
 /** FIST m32: signed result; overflow/NaN → IE and -2^31 (the integer indefinite). */
 export function f80ToInt32(a: RawExtended, env: Float80Env): number {
+  const fast = fastToInt(a, env, -0x80000000, 0x7fffffff);
+  if (fast !== undefined) return fast;
   const v = integerFor(a, env, -(1n << 31n), (1n << 31n) - 1n);
   return v === undefined ? -0x80000000 : Number(v);
 }
 
 /** FISTP m64: two's complement halves; overflow/NaN → IE and 0x80000000_00000000. */
 export function f80ToInt64(a: RawExtended, env: Float80Env): { hi: number; lo: number } {
+  const fast = fastToInt(a, env, -0x80000000, 0x7fffffff);
+  if (fast !== undefined) return { hi: fast < 0 ? 0xffffffff : 0, lo: fast >>> 0 };
   const v = integerFor(a, env, -(1n << 63n), (1n << 63n) - 1n);
   if (v === undefined) return { hi: 0x80000000, lo: 0 };
   const u = BigInt.asUintN(64, v);

@@ -1,63 +1,27 @@
 /**
  * The hot-path add/sub and mul in 32-bit halves (no BigInt) for the common case: both operands
- * normal, 64-bit precision control, exponents far enough from the range ends that the result
- * can neither overflow nor underflow. Everything else returns undefined and takes the exact
- * BigInt path; the oracle tests cover both. Measured in the README (FPU arithmetic).
+ * normal and exponents far enough from the range ends that the result can neither overflow nor
+ * underflow; any precision control. Everything else returns undefined and takes the exact
+ * BigInt path; the oracle tests cover both. Measured in BENCHMARKS.md (fmark).
  */
-import { Fsw } from '../fpu-state.js';
-import { type Float80Env, Pc, Rc } from './env.js';
+import { type Float80Env, Rc } from './env.js';
+import { fastPrecision, roundPackWords, TWO32 } from './fast-round.js';
 import type { RawExtended } from './values.js';
 
-const TWO32 = 4294967296;
-
-/** Round (h, l) with guard word g and sticky by env.rc; pack with exponent e and sign s. */
-function roundPackFast(
-  s: number,
-  e: number,
-  h: number,
-  l: number,
-  g: number,
-  sticky: boolean,
-  env: Float80Env,
-): RawExtended {
-  const inexact = g !== 0 || sticky;
-  if (inexact) {
-    let up: boolean;
-    switch (env.rc) {
-      case Rc.Nearest:
-        up = g >>> 31 === 1 && ((g & 0x7fffffff) !== 0 || sticky || (l & 1) === 1);
-        break;
-      case Rc.Down:
-        up = s === 1;
-        break;
-      case Rc.Up:
-        up = s === 0;
-        break;
-      default:
-        up = false;
-    }
-    env.flags |= Fsw.PE;
-    if (up) {
-      env.roundedUp = true;
-      l += 1;
-      if (l === TWO32) {
-        l = 0;
-        h += 1;
-        if (h === TWO32) {
-          h = 0x80000000;
-          e += 1;
-        }
-      }
-    }
-  }
-  return { signExp: (s << 15) | e, hi: h >>> 0, lo: l >>> 0 };
+/** Normal (integer bit set) with a biased exponent in [128, 0x7ffc]: no range edge within reach. */
+export function fastEligible(a: RawExtended): boolean {
+  const e = a.signExp & 0x7fff;
+  return e >= 128 && e <= 0x7ffe - 2 && a.hi >>> 31 === 1;
 }
 
-function fastEligible(a: RawExtended, env: Float80Env): boolean {
-  const e = a.signExp & 0x7fff;
-  return (
-    (env.pc === Pc.Extended || env.pc === Pc.Reserved) && e >= 128 && e <= 0x7ffe - 2 && a.hi >>> 31 === 1
-  );
+/** ±0 (the sign bit may be either). */
+export function isZero(a: RawExtended): boolean {
+  return (a.signExp & 0x7fff) === 0 && a.hi === 0 && a.lo === 0;
+}
+
+/** The zero a product or quotient of a and b gives: the sign is the XOR of theirs. */
+export function signedZero(a: RawExtended, b: RawExtended): RawExtended {
+  return { signExp: (a.signExp ^ b.signExp) & 0x8000, hi: 0, lo: 0 };
 }
 
 /** a + (b with its sign flipped when negateB), or undefined when not on the fast path. */
@@ -67,7 +31,34 @@ export function fastAddSub(
   negateB: number,
   env: Float80Env,
 ): RawExtended | undefined {
-  if (!fastEligible(a, env) || !fastEligible(b, env)) return undefined;
+  if (!fastEligible(a) || !fastEligible(b)) {
+    // x ± 0 and 0 ± x: x itself, rounded to the precision (a sum of ±0s takes the exact path).
+    if (isZero(b) && fastEligible(a))
+      return roundPackWords(
+        a.signExp >>> 15,
+        a.signExp & 0x7fff,
+        a.hi,
+        a.lo,
+        0,
+        false,
+        fastPrecision(env.pc),
+        env.rc,
+        env,
+      );
+    if (isZero(a) && fastEligible(b))
+      return roundPackWords(
+        (b.signExp >>> 15) ^ negateB,
+        b.signExp & 0x7fff,
+        b.hi,
+        b.lo,
+        0,
+        false,
+        fastPrecision(env.pc),
+        env.rc,
+        env,
+      );
+    return undefined;
+  }
   const ea = a.signExp & 0x7fff;
   const eb = b.signExp & 0x7fff;
   const sa = a.signExp >>> 15;
@@ -78,13 +69,23 @@ export function fastAddSub(
   const s = aBigger ? sa : sb;
   let e = aBigger ? ea : eb;
   const d = e - (aBigger ? eb : ea);
-  if (d > 64) return undefined;
   // y >> d into (yh, yl, yg) and a sticky bit for what falls below the guard word.
   let yh = y.hi;
   let yl = y.lo;
   let yg = 0;
   let sticky = false;
-  if (d >= 64) {
+  if (d >= 96) {
+    // Entirely below the guard word: only "something nonzero" (y is normal) survives.
+    yh = 0;
+    yl = 0;
+    sticky = true;
+  } else if (d > 64) {
+    const k = d - 64;
+    yg = yh >>> k;
+    sticky = yl !== 0 || (yh << (32 - k)) >>> 0 !== 0;
+    yh = 0;
+    yl = 0;
+  } else if (d === 64) {
     yg = yh;
     sticky = yl !== 0;
     yh = 0;
@@ -143,47 +144,68 @@ export function fastAddSub(
       e -= z;
     }
   }
-  return roundPackFast(s, e, h, l, g, sticky, env);
+  return roundPackWords(s, e, h, l, g, sticky, fastPrecision(env.pc), env.rc, env);
 }
 
-/** 32 × 32 → 64-bit product as [high word, low word], exact in doubles via 16-bit pieces. */
-function mul32(x: number, y: number): [number, number] {
+/** High and low words of the last mul32: module state instead of an array per product. */
+let mulHi = 0;
+let mulLo = 0;
+
+/** 32 × 32 → 64-bit product into (mulHi, mulLo), exact in doubles via 16-bit pieces. */
+export function mul32(x: number, y: number): void {
   const xl = x & 0xffff;
   const xh = x >>> 16;
   const yl = y & 0xffff;
   const yh = y >>> 16;
   const mid = xl * yh + xh * yl; // < 2^33
   const lowFull = xl * yl + (mid % 65536) * 65536; // < 2^33
-  const hi = xh * yh + Math.floor(mid / 65536) + Math.floor(lowFull / TWO32);
-  return [hi, lowFull % TWO32];
+  mulHi = xh * yh + Math.floor(mid / 65536) + Math.floor(lowFull / TWO32);
+  mulLo = lowFull % TWO32;
+}
+
+/** The 128-bit product of two 64-bit significands as four words, high first, into PRODUCT. */
+export const PRODUCT = [0, 0, 0, 0];
+export function mul64(ah: number, al: number, bh: number, bl: number): void {
+  mul32(al, bl);
+  const w0 = mulLo;
+  let t = mulHi;
+  mul32(ah, bl);
+  const hlH = mulHi;
+  t += mulLo;
+  mul32(al, bh);
+  const lhH = mulHi;
+  t += mulLo;
+  const w1 = t % TWO32;
+  mul32(ah, bh);
+  t = Math.floor(t / TWO32) + mulLo + hlH + lhH;
+  PRODUCT[3] = w0;
+  PRODUCT[2] = w1;
+  PRODUCT[1] = t % TWO32;
+  PRODUCT[0] = Math.floor(t / TWO32) + mulHi;
 }
 
 /** a × b, or undefined when not on the fast path. */
 export function fastMul(a: RawExtended, b: RawExtended, env: Float80Env): RawExtended | undefined {
-  if (!fastEligible(a, env) || !fastEligible(b, env)) return undefined;
+  if (!fastEligible(a) || !fastEligible(b)) {
+    if ((isZero(a) && fastEligible(b)) || (isZero(b) && fastEligible(a))) return signedZero(a, b);
+    return undefined;
+  }
   let e = (a.signExp & 0x7fff) + (b.signExp & 0x7fff) - 16383;
   if (e < 128 || e > 0x7ffe - 2) return undefined;
-  const [hhH, hhL] = mul32(a.hi, b.hi);
-  const [hlH, hlL] = mul32(a.hi, b.lo);
-  const [lhH, lhL] = mul32(a.lo, b.hi);
-  const [llH, llL] = mul32(a.lo, b.lo);
-  // Columns of 32 bits: w3 w2 w1 w0.
-  const w0 = llL;
-  let t = llH + hlL + lhL;
-  const w1 = t % TWO32;
-  t = Math.floor(t / TWO32) + hhL + hlH + lhH;
-  let w2 = t % TWO32;
-  let w3 = Math.floor(t / TWO32) + hhH;
-  let w1n = w1;
-  let w0n = w0;
+  mul64(a.hi, a.lo, b.hi, b.lo);
+  let w3 = PRODUCT[0];
+  let w2 = PRODUCT[1];
+  let w1 = PRODUCT[2];
+  let w0 = PRODUCT[3];
   if (w3 >>> 31 === 1) {
     e += 1;
   } else {
     // Product in [2^126, 2^127): shift left one.
     w3 = ((w3 << 1) | (w2 >>> 31)) >>> 0;
     w2 = ((w2 << 1) | (w1 >>> 31)) >>> 0;
-    w1n = ((w1 << 1) | (w0 >>> 31)) >>> 0;
-    w0n = (w0 << 1) >>> 0;
+    w1 = ((w1 << 1) | (w0 >>> 31)) >>> 0;
+    w0 = (w0 << 1) >>> 0;
   }
-  return roundPackFast((a.signExp ^ b.signExp) >>> 15, e, w3, w2, w1n, w0n !== 0, env);
+  const s = (a.signExp ^ b.signExp) >>> 15;
+  return roundPackWords(s, e, w3, w2, w1, w0 !== 0, fastPrecision(env.pc), env.rc, env);
 }

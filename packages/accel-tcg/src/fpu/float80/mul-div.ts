@@ -1,6 +1,7 @@
 /** FMUL/FDIV family: a × b and a / b rounded once to FCW.PC/RC. */
 import { Fsw } from '../fpu-state.js';
 import { type Float80Env, precisionBits } from './env.js';
+import { fastDiv } from './fast-div-sqrt.js';
 import { fastMul } from './fast-path.js';
 import { denormalCheck, invalid, screenOperands, stopped } from './operands.js';
 import { roundPack } from './round.js';
@@ -30,6 +31,8 @@ export function f80Mul(a: RawExtended, b: RawExtended, env: Float80Env): RawExte
 
 /** a / b (FDIVR is f80Div(b, a)). finite/0 → ZE, ±inf; 0/0 and inf/inf → IE/indefinite. */
 export function f80Div(a: RawExtended, b: RawExtended, env: Float80Env): RawExtended {
+  const fast = fastDiv(a, b, env);
+  if (fast) return fast;
   const special = screenOperands(a, b, env);
   if (special) return special;
   const sign = signOf(a) ^ signOf(b);

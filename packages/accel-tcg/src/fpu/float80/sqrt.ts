@@ -1,10 +1,13 @@
 /** FSQRT: correctly rounded square root to FCW.PC/RC; -0 → -0, negative → IE/indefinite. */
 import { type Float80Env, precisionBits } from './env.js';
+import { fastSqrt } from './fast-div-sqrt.js';
 import { denormalCheck, invalid, screenOperands, stopped } from './operands.js';
 import { roundPack } from './round.js';
 import { bitLength, classify, F80Class, type RawExtended, signOf, unpack } from './values.js';
 
 export function f80Sqrt(a: RawExtended, env: Float80Env): RawExtended {
+  const fast = fastSqrt(a, env);
+  if (fast) return fast;
   const special = screenOperands(a, undefined, env);
   if (special) return special;
   const c = classify(a);
