@@ -71,7 +71,7 @@ export function fastFromInt64(hi: number, lo: number): RawExtended {
   const sign = h >>> 31;
   if (sign === 1) {
     // Two's complement negation in words (-2^63 stays 0x80000000:00000000, its magnitude).
-    l = (TWO32 - l) % TWO32;
+    l = (TWO32 - l) >>> 0;
     h = (~h + (l === 0 ? 1 : 0)) >>> 0;
   }
   if (h === 0 && l === 0) return { signExp: 0, hi: 0, lo: 0 };

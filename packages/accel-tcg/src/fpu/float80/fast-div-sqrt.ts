@@ -33,9 +33,9 @@ export function fastDiv(a: RawExtended, b: RawExtended, env: Float80Env): RawExt
   for (let k = 0; k < 6; k++) {
     if (k > 0) {
       // r ← r·2^16 (r < B < 2^64 before the shift).
-      r2 = r2 * TWO16 + Math.floor(r1 / TWO16);
-      r1 = (r1 % TWO16) * TWO16 + Math.floor(r0 / TWO16);
-      r0 = (r0 % TWO16) * TWO16;
+      r2 = r2 * TWO16 + (r1 >>> 16);
+      r1 = (r1 & 0xffff) * TWO16 + (r0 >>> 16);
+      r0 = (r0 & 0xffff) * TWO16;
     }
     // Estimate within one of the true digit (doubles carry 53 bits; the digit is < 2^17).
     let q = Math.floor((r2 * TWO64 + r1 * TWO32 + r0) / bApprox);

@@ -108,7 +108,7 @@ export function fastAddSub(
     g = yg;
     l = x.lo + yl;
     h = x.hi + yh + (l >= TWO32 ? 1 : 0);
-    l %= TWO32;
+    l >>>= 0;
     if (h >= TWO32) {
       // Carry out: shift right one, the bit leaving the guard joins the sticky.
       sticky ||= (g & 1) !== 0;
@@ -157,10 +157,10 @@ export function mul32(x: number, y: number): void {
   const xh = x >>> 16;
   const yl = y & 0xffff;
   const yh = y >>> 16;
-  const mid = xl * yh + xh * yl; // < 2^33
-  const lowFull = xl * yl + (mid % 65536) * 65536; // < 2^33
-  mulHi = xh * yh + Math.floor(mid / 65536) + Math.floor(lowFull / TWO32);
-  mulLo = lowFull % TWO32;
+  // x·y = xh·yh·2^32 + (xl·yh + xh·yl)·2^16 + xl·yl; the middle sum is < 2^33, exact.
+  const mid = xl * yh + xh * yl + ((xl * yl) >>> 16);
+  mulHi = xh * yh + Math.floor(mid / 65536);
+  mulLo = Math.imul(x, y) >>> 0;
 }
 
 /** The 128-bit product of two 64-bit significands as four words, high first, into PRODUCT. */
@@ -175,12 +175,12 @@ export function mul64(ah: number, al: number, bh: number, bl: number): void {
   mul32(al, bh);
   const lhH = mulHi;
   t += mulLo;
-  const w1 = t % TWO32;
+  const w1 = t >>> 0; // t < 2^35: >>> 0 is t mod 2^32
   mul32(ah, bh);
   t = Math.floor(t / TWO32) + mulLo + hlH + lhH;
   PRODUCT[3] = w0;
   PRODUCT[2] = w1;
-  PRODUCT[1] = t % TWO32;
+  PRODUCT[1] = t >>> 0;
   PRODUCT[0] = Math.floor(t / TWO32) + mulHi;
 }
 

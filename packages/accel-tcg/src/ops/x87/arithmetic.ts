@@ -57,25 +57,32 @@ export const enum MemFormat {
   I16 = 3,
 }
 
-/** Read the memory operand (before any FPU state changes) and give its converter. */
-function memoryOperand(c: Cpu, i: Insn, format: MemFormat): (env: Float80Env) => RawExtended {
+/** Operand words read by readOperand: m64's high half (other formats: 0) and the low bits. */
+let operandHi = 0;
+let operandLo = 0;
+
+/** Read the memory operand into (operandHi, operandLo) before any FPU state changes. */
+function readOperand(c: Cpu, i: Insn, format: MemFormat): void {
+  if (format === MemFormat.F64) {
+    const m = readM64(c, i);
+    operandHi = m.hi;
+    operandLo = m.lo;
+    return;
+  }
+  operandHi = 0;
+  operandLo = format === MemFormat.I16 ? (readM16(c, i) << 16) >> 16 : readM32(c, i);
+}
+
+/** The operand read by readOperand as an extended value (its load faults go to env). */
+function convertOperand(format: MemFormat, hi: number, lo: number, env: Float80Env): RawExtended {
   switch (format) {
-    case MemFormat.F32: {
-      const bits = readM32(c, i);
-      return (env) => f80FromFloat32(bits, env);
-    }
-    case MemFormat.F64: {
-      const m = readM64(c, i);
-      return (env) => f80FromFloat64(m.hi, m.lo, env);
-    }
-    case MemFormat.I32: {
-      const v = readM32(c, i) | 0;
-      return () => f80FromInt32(v);
-    }
-    case MemFormat.I16: {
-      const v = (readM16(c, i) << 16) >> 16;
-      return () => f80FromInt32(v);
-    }
+    case MemFormat.F32:
+      return f80FromFloat32(lo, env);
+    case MemFormat.F64:
+      return f80FromFloat64(hi, lo, env);
+    case MemFormat.I32:
+    case MemFormat.I16:
+      return f80FromInt32(lo | 0);
   }
 }
 
@@ -83,13 +90,15 @@ function memoryOperand(c: Cpu, i: Insn, format: MemFormat): (env: Float80Env) =>
 export function arithMemory(kind: ArithKind, format: MemFormat): Handler {
   return (c, i) => {
     enter(c, i, Entry.Data);
-    const load = memoryOperand(c, i, format);
+    readOperand(c, i, format);
+    const hi = operandHi;
+    const lo = operandLo;
     if (empty(c, 0)) {
       if (underflow(c)) put(c, 0, INDEFINITE);
       return;
     }
     const env = envOf(c);
-    const src = load(env);
+    const src = convertOperand(format, hi, lo, env);
     const r = compute(kind, c.fpu.readSt(0), src, env);
     if (!blocked(env)) c.fpu.writeSt(0, r);
     commit(c, env);

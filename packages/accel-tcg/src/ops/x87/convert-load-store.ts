@@ -2,6 +2,7 @@ import type { Insn } from '../../decode/insn.js';
 import type { Cpu } from '../../exec/cpu.js';
 import {
   BCD_INDEFINITE,
+  type Float80Env,
   f80FromBcd,
   f80FromFloat32,
   f80FromFloat64,
@@ -26,15 +27,17 @@ import { empty, INDEFINITE, overflow, setC1, underflow } from './stack.js';
 // FIST(P) m16/m32/m64 and FBSTP. Loads are exact (m32/m64: SNaN → IE, denormal → DE); stores
 // round once by FCW.RC to the memory format.
 
-/** Push a converted value: stack overflow first (masked: the indefinite), then the load's own faults. */
-function pushLoaded(c: Cpu, convert: (env: ReturnType<typeof envOf>) => RawExtended): void {
+/**
+ * Push a value converted under `env`: stack overflow first (masked: the indefinite, and the
+ * conversion's own flags are dropped), then the load's own faults. Converting before the check
+ * changes nothing visible: the conversion only writes env.
+ */
+function pushLoaded(c: Cpu, env: Float80Env, v: RawExtended): void {
   setC1(c, false);
   if (!empty(c, 7)) {
     if (overflow(c)) c.fpu.push(INDEFINITE);
     return;
   }
-  const env = envOf(c);
-  const v = convert(env);
   if (blocked(env)) {
     commit(c, env);
     return;
@@ -46,31 +49,33 @@ function pushLoaded(c: Cpu, convert: (env: ReturnType<typeof envOf>) => RawExten
 export function opFldM32(c: Cpu, i: Insn): void {
   enter(c, i, Entry.Data);
   const bits = readM32(c, i);
-  pushLoaded(c, (env) => f80FromFloat32(bits, env));
+  const env = envOf(c);
+  pushLoaded(c, env, f80FromFloat32(bits, env));
 }
 
 export function opFldM64(c: Cpu, i: Insn): void {
   enter(c, i, Entry.Data);
   const m = readM64(c, i);
-  pushLoaded(c, (env) => f80FromFloat64(m.hi, m.lo, env));
+  const env = envOf(c);
+  pushLoaded(c, env, f80FromFloat64(m.hi, m.lo, env));
 }
 
 export function opFildM16(c: Cpu, i: Insn): void {
   enter(c, i, Entry.Data);
   const v = (readM16(c, i) << 16) >> 16;
-  pushLoaded(c, () => f80FromInt32(v));
+  pushLoaded(c, envOf(c), f80FromInt32(v));
 }
 
 export function opFildM32(c: Cpu, i: Insn): void {
   enter(c, i, Entry.Data);
   const v = readM32(c, i) | 0;
-  pushLoaded(c, () => f80FromInt32(v));
+  pushLoaded(c, envOf(c), f80FromInt32(v));
 }
 
 export function opFildM64(c: Cpu, i: Insn): void {
   enter(c, i, Entry.Data);
   const m = readM64(c, i);
-  pushLoaded(c, () => f80FromInt64(m.hi, m.lo));
+  pushLoaded(c, envOf(c), f80FromInt64(m.hi, m.lo));
 }
 
 /** DF /4: FBLD m80bcd. */
@@ -79,7 +84,7 @@ export function opFbld(c: Cpu, i: Insn): void {
   const a = ea(c, i);
   const bytes = new Uint8Array(10);
   for (let k = 0; k < 10; k++) bytes[k] = c.read(i.seg, i.a32 ? (a + k) >>> 0 : (a + k) & 0xffff, 1);
-  pushLoaded(c, () => f80FromBcd(bytes));
+  pushLoaded(c, envOf(c), f80FromBcd(bytes));
 }
 
 /**

@@ -11,8 +11,22 @@ import { setC1, signal } from './stack.js';
 // when unmasked) and C1 (rounded up). Callers compute first, store second, commit last, so a
 // memory fault on the store leaves the FPU as it was.
 
-/** A fresh rounding/exception environment from the control word. */
-export const envOf = (c: Cpu): Float80Env => envFromFcw(c.fpu.fcw);
+/**
+ * The rounding/exception environment of the current instruction, from the control word. One
+ * object reset per instruction rather than a new one: each handler uses exactly one env and
+ * is done with it when it returns (no handler runs inside another).
+ */
+export function envOf(c: Cpu): Float80Env {
+  const fcw = c.fpu.fcw;
+  const env = INSTRUCTION_ENV;
+  env.rc = (fcw >> 10) & 3;
+  env.pc = (fcw >> 8) & 3;
+  env.masks = fcw & 0x3f;
+  env.flags = 0;
+  env.roundedUp = false;
+  return env;
+}
+const INSTRUCTION_ENV: Float80Env = envFromFcw(0x37f);
 
 /** An unmasked IE/DE/ZE: the destination must not change (and nothing is popped). */
 export const blocked = (env: Float80Env): boolean => preComputationFault(env);
