@@ -202,15 +202,40 @@ export class FpuState {
 
   /** Push: TOP - 1, the new ST(0) becomes valid with `value`. Callers check overflow first. */
   push(value: RawExtended): void {
-    this.top = (this.top - 1) & 7;
-    this.writeSt(0, value);
-    this.setEmpty(0, false);
+    const w = this.words;
+    if (!w) {
+      this.top = (this.top - 1) & 7;
+      this.writeSt(0, value);
+      this.setEmpty(0, false);
+      return;
+    }
+    // Word 0 holds FCW (bits 15..0) and FSW (bits 31..16); TOP is FSW bits 13..11.
+    const w0 = w[0];
+    const top = (((w0 >>> 16) >> Fsw.TOP_SHIFT) - 1) & 7;
+    w[0] = ((w0 & ~(Fsw.TOP_MASK << 16)) | (top << (Fsw.TOP_SHIFT + 16))) >>> 0;
+    // Slots move up one; the old ST(7)'s slot becomes ST(0) and is overwritten anyway.
+    const s0 = Fx.ST0 >> 2;
+    w.copyWithin(s0 + 4, s0, s0 + 28);
+    w[s0] = value.lo;
+    w[s0 + 1] = value.hi;
+    w[s0 + 2] = value.signExp & 0xffff;
+    w[s0 + 3] = 0;
+    this.image[Fx.FTW] |= 1 << top;
   }
 
   /** Pop: ST(0) becomes empty (its bits stay in the physical register), TOP + 1. */
   pop(): void {
-    this.setEmpty(0, true);
-    this.top = (this.top + 1) & 7;
+    const w = this.words;
+    if (!w) {
+      this.setEmpty(0, true);
+      this.top = (this.top + 1) & 7;
+      return;
+    }
+    const w0 = w[0];
+    const top = ((w0 >>> 16) >> Fsw.TOP_SHIFT) & 7;
+    this.image[Fx.FTW] &= ~(1 << top);
+    w[0] = ((w0 & ~(Fsw.TOP_MASK << 16)) | (((top + 1) & 7) << (Fsw.TOP_SHIFT + 16))) >>> 0;
+    rotateWords(w, 1);
   }
 
   /** Two-bit tag of physical register `phys`, derived from its contents (SDM Fig. 8-7). */
@@ -276,7 +301,7 @@ function rotateWords(w: Uint32Array, delta: number): void {
     const b = w[start + 1];
     const c = w[start + 2];
     const d = w[start + 3];
-    for (let k = start; k < end - 4; k++) w[k] = w[k + 4];
+    w.copyWithin(start, start + 4, end);
     w[end - 4] = a;
     w[end - 3] = b;
     w[end - 2] = c;
@@ -287,7 +312,7 @@ function rotateWords(w: Uint32Array, delta: number): void {
     const b = w[end - 3];
     const c = w[end - 2];
     const d = w[end - 1];
-    for (let k = end - 1; k >= start + 4; k--) w[k] = w[k - 4];
+    w.copyWithin(start + 4, start, end - 4);
     w[start] = a;
     w[start + 1] = b;
     w[start + 2] = c;

@@ -147,41 +147,26 @@ export function fastAddSub(
   return roundPackWords(s, e, h, l, g, sticky, fastPrecision(env.pc), env.rc, env);
 }
 
-/** High and low words of the last mul32: module state instead of an array per product. */
-let mulHi = 0;
-let mulLo = 0;
-
-/** 32 × 32 → 64-bit product into (mulHi, mulLo), exact in doubles via 16-bit pieces. */
-export function mul32(x: number, y: number): void {
+/** High word of the 64-bit product x·y (x, y < 2^32), exact in doubles via 16-bit pieces. */
+function hi32(x: number, y: number): number {
   const xl = x & 0xffff;
   const xh = x >>> 16;
   const yl = y & 0xffff;
   const yh = y >>> 16;
-  // x·y = xh·yh·2^32 + (xl·yh + xh·yl)·2^16 + xl·yl; the middle sum is < 2^33, exact.
-  const mid = xl * yh + xh * yl + ((xl * yl) >>> 16);
-  mulHi = xh * yh + Math.floor(mid / 65536);
-  mulLo = Math.imul(x, y) >>> 0;
+  // x·y = xh·yh·2^32 + (xl·yh + xh·yl)·2^16 + xl·yl; the middle sum is < 2^34, exact.
+  return xh * yh + Math.floor((xl * yh + xh * yl + ((xl * yl) >>> 16)) / 65536);
 }
 
 /** The 128-bit product of two 64-bit significands as four words, high first, into PRODUCT. */
 export const PRODUCT = [0, 0, 0, 0];
 export function mul64(ah: number, al: number, bh: number, bl: number): void {
-  mul32(al, bl);
-  const w0 = mulLo;
-  let t = mulHi;
-  mul32(ah, bl);
-  const hlH = mulHi;
-  t += mulLo;
-  mul32(al, bh);
-  const lhH = mulHi;
-  t += mulLo;
-  const w1 = t >>> 0; // t < 2^35: >>> 0 is t mod 2^32
-  mul32(ah, bh);
-  t = Math.floor(t / TWO32) + mulLo + hlH + lhH;
-  PRODUCT[3] = w0;
-  PRODUCT[2] = w1;
+  // Low words from Math.imul (exact modulo 2^32), high words from hi32; columns stay < 2^35.
+  let t = hi32(al, bl) + (Math.imul(ah, bl) >>> 0) + (Math.imul(al, bh) >>> 0);
+  PRODUCT[3] = Math.imul(al, bl) >>> 0;
+  PRODUCT[2] = t >>> 0; // t < 2^35: >>> 0 is t mod 2^32
+  t = Math.floor(t / TWO32) + (Math.imul(ah, bh) >>> 0) + hi32(ah, bl) + hi32(al, bh);
   PRODUCT[1] = t >>> 0;
-  PRODUCT[0] = Math.floor(t / TWO32) + mulHi;
+  PRODUCT[0] = Math.floor(t / TWO32) + hi32(ah, bh);
 }
 
 /** a × b, or undefined when not on the fast path. */

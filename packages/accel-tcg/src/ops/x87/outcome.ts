@@ -5,7 +5,8 @@ import {
   postComputationFault,
   preComputationFault,
 } from '../../fpu/float80/index.js';
-import { setC1, signal } from './stack.js';
+import { Fsw } from '../../fpu/fpu-state.js';
+import { EXCEPTION_FLAGS, unmasked } from './stack.js';
 
 // How a float80 operation's outcome reaches the status word: its exception flags (with ES/B
 // when unmasked) and C1 (rounded up). Callers compute first, store second, commit last, so a
@@ -35,8 +36,13 @@ export const blocked = (env: Float80Env): boolean => preComputationFault(env);
 export const blockedStore = (env: Float80Env): boolean =>
   preComputationFault(env) || postComputationFault(env);
 
-/** Record the operation's flags; C1 = rounded up. */
+/** Record the operation's flags; C1 = rounded up (setC1 then signal, in one status-word write). */
 export function commit(c: Cpu, env: Float80Env): void {
-  setC1(c, env.roundedUp);
-  signal(c, env.flags);
+  const f = c.fpu;
+  let fsw = env.roundedUp ? f.fsw | Fsw.C1 : f.fsw & ~Fsw.C1;
+  if (env.flags !== 0) {
+    fsw |= env.flags & (EXCEPTION_FLAGS | Fsw.SF);
+    if (unmasked(c, env.flags)) fsw |= Fsw.ES | Fsw.B;
+  }
+  f.fsw = fsw;
 }
