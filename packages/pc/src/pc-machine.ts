@@ -88,6 +88,8 @@ export interface PcMachine {
   setBoot(plan: BootPlan): void;
   /** Raise the board's NMI line (LINT1 of the local APIC), like QEMU's `inject-nmi`. */
   injectNmi(): void;
+  /** Press the ACPI power button (PWRBTN_STS, then the SCI if the guest enabled it), like QEMU's `system_powerdown`. */
+  pressPowerButton(): void;
 }
 
 /**
@@ -164,6 +166,7 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
       base: PC_ACPI_HARDWARE.pm1aEventPort,
       s5SleepType: PC_ACPI_HARDWARE.s5SleepType,
       onPowerOff: () => machine.requestStop({ reason: 'shutdown', message: 'guest powered off (ACPI S5)' }),
+      sci: (level) => pic.setIrq(PC_ACPI_HARDWARE.sciIrq, level),
     });
     const pciHost = new PciHost(machine);
     const acpi = buildAcpiTables(ACPI_TABLES_BASE, PC_ACPI_HARDWARE);
@@ -197,6 +200,9 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
       },
       injectNmi() {
         apic.assertLint(1);
+      },
+      pressPowerButton() {
+        acpiPm.pressPowerButton();
       },
       setBoot(plan) {
         applyBootPlan(machine.memory, machine.vcpus[0].state, plan);
