@@ -113,14 +113,18 @@ describe('lockstep checking', () => {
     expect(vcpu.lockstep!.blocksCompared).toBeGreaterThan(1000);
   }, 60_000);
 
-  // Every guest of this package, each for a bounded slice of guest time (TSVM_LOCKSTEP_MS).
-  const budget = Number(process.env.TSVM_LOCKSTEP_MS ?? 1500);
+  // Every guest of this package, each for a bounded number of instructions (TSVM_LOCKSTEP_INSNS):
+  // a fixed clock of 1 µs per instruction makes the time budget an exact instruction count.
+  const NS_PER_INSN = 1000;
+  const budget = (Number(process.env.TSVM_LOCKSTEP_INSNS ?? 2_000_000) * NS_PER_INSN) / 1e6;
   test.each(listGuests())(
     'guest %s runs in lockstep without a difference',
     async (name) => {
       const { accel } = accelerator({ jit: 'lockstep' });
       const g = loadGuest(name);
-      const r = g.pcBoard ? await runGuestOnPc(g.rom, budget, accel) : await runGuest(g.rom, budget, accel);
+      const r = g.pcBoard
+        ? await runGuestOnPc(g.rom, budget, accel, NS_PER_INSN)
+        : await runGuest(g.rom, budget, accel, NS_PER_INSN);
       expect(r.stop.reason, JSON.stringify(r.stop)).not.toBe('error');
     },
     60_000,

@@ -124,6 +124,39 @@ describe('events and identification', () => {
     expect(stop.reason).toBe('halted');
   });
 
+  test('the TSC keeps counting virtual time while the vCPU is halted (HLT idle time is TSC time)', async () => {
+    // IVT[0x20] = handler / rdtsc → [0x500] / sti / hlt / rdtsc → [0x508] / cli / hlt / handler: iret
+    const { machine } = await bareMachine();
+    machine.memory.load(
+      0x7c00,
+      bytes(
+        'c7 06 80 00 26 7c c7 06 82 00 00 00 0f 31 66 a3 00 05 66 89 16 04 05 fb f4 0f 31 66 a3 08 05 66 89 16 0c 05 fa f4 cf',
+      ),
+    );
+    let pending = false;
+    machine.setInterruptLines({
+      hasInterrupt: () => pending,
+      acknowledge: () => {
+        pending = false;
+        return 0x20;
+      },
+      hasNmi: () => false,
+      takeNmi: () => {},
+    });
+    // The interrupt that ends the HLT comes 5 ms of virtual time after the start.
+    machine.clock.schedule(5e6, () => {
+      pending = true;
+      machine.kick();
+    });
+    expect((await machine.run({ timeoutMs: 1000 })).reason).toBe('halted');
+    const tsc = (at: number) =>
+      Number(machine.memory.read(at, 4)) + Number(machine.memory.read(at + 4, 4)) * 2 ** 32;
+    const delta = tsc(0x508) - tsc(0x500);
+    // 1 GHz of virtual time: 5 ms of idle is 5,000,000 ticks (plus a few instructions').
+    expect(delta).toBeGreaterThanOrEqual(4_990_000);
+    expect(delta).toBeLessThan(5_100_000);
+  });
+
   test('STI blocks interrupts for one instruction: "sti; hlt" with an interrupt pending still halts first', async () => {
     // IVT[0x20] = handler / sti / hlt / mov al,'B'; out 0xe9,al / cli / hlt
     // handler: mov al,'A'; out 0xe9,al; iret
@@ -148,7 +181,7 @@ describe('events and identification', () => {
     expect(stop.reason).toBe('halted');
   });
 
-  test('CPUID reports GenuineIntel family 6 with only the features this executor has', async () => {
+  test('CPUID reports GenuineIntel family 6 with only the features this executor has, and a hypervisor', async () => {
     // xor eax,eax; cpuid; mov [0x500],ebx; mov [0x504],edx; mov [0x508],ecx; mov eax,1; cpuid; cli; hlt
     const { machine, state } = await bareMachine();
     machine.memory.load(
@@ -164,6 +197,8 @@ describe('events and identification', () => {
     expect((edx >>> 23) & 1).toBe(1); // MMX
     expect((edx >>> 24) & 1).toBe(1); // FXSR
     expect((edx >>> 25) & 1).toBe(0); // no SSE
+    const ecx = state.gprLow[1];
+    expect(ecx >>> 0).toBe(0x8000_0000); // only HYPERVISOR: no SSE3 or later
   });
 
   test('RDMSR/WRMSR: the microcode signature MSR reads 0; an unknown MSR is #GP', async () => {

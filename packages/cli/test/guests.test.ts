@@ -18,6 +18,7 @@ const ROMGUEST = join(GUESTS, 'e2e/romguest.bin');
 const BOOTSECTOR = join(GUESTS, 'e2e/bootsector.bin');
 const APICGUEST = join(GUESTS, 'e2e/apicguest.bin');
 const IRQGUEST = join(GUESTS, 'e2e/irqguest.bin');
+const TSCCAL = join(REPO, 'packages/cli/test/guests/tsccal.elf');
 const NMIGUEST = join(GUESTS, 'e2e/nmiguest.bin');
 const ACCELS = ['tcg', 'kvm'] as const;
 
@@ -91,6 +92,56 @@ describe('--tcg-jit', () => {
     const bad = await run(['run', DEMO, '--accel', 'tcg', '--tcg-jit', 'maybe']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("--tcg-jit: 'maybe' is not on or off");
+  });
+});
+
+describe('--clock and --ns-per-instruction', () => {
+  /** The rounds tsccal prints: TSC kHz, spin iterations, longest / shortest iteration. */
+  const rounds = (stdout: string) =>
+    [...stdout.matchAll(/tsc-khz (\d+) loops (\d+) spread (\d+)/g)].map((m) => ({
+      khz: Number(m[1]),
+      loops: Number(m[2]),
+      spread: Number(m[3]),
+    }));
+
+  it.skipIf(!available('tcg'))(
+    "the TSC agrees with PIT channel 2 as Linux's calibration measures it (instruction clock, the default on tcg)",
+    async () => {
+      const r = await run(['run', TSCCAL, '--accel', 'tcg', '--timeout', '60']);
+      expect(r.status, r.stderr).toBe(1);
+      const found = rounds(r.stdout);
+      expect(found, r.stdout).toHaveLength(3);
+      for (const round of found) {
+        // The TSC counts 1 GHz of virtual time: 1,000,000 per ms, give or take the loop's last iteration.
+        expect(Math.abs(round.khz - 1_000_000), r.stdout).toBeLessThan(100);
+        // What Linux's pit_calibrate_tsc demands before it trusts a round.
+        expect(round.loops, r.stdout).toBeGreaterThanOrEqual(5000);
+        expect(round.spread, r.stdout).toBeLessThan(10);
+      }
+    },
+  );
+
+  it.skipIf(!available('tcg'))(
+    'a fixed instruction rate makes runs reproducible: the same iteration counts twice',
+    async () => {
+      const args = ['run', TSCCAL, '--accel', 'tcg', '--clock', 'instructions', '--ns-per-instruction', '40'];
+      const first = await run([...args, '--timeout', '60']);
+      const second = await run([...args, '--timeout', '60']);
+      expect(rounds(first.stdout)).toHaveLength(3);
+      expect(second.stdout).toBe(first.stdout);
+    },
+    120_000,
+  );
+
+  it('refuses unknown sources and rates with the reason', async () => {
+    const clock = await run(['run', DEMO, '--accel', 'tcg', '--clock', 'wall']);
+    expect(clock.status).toBe(2);
+    expect(clock.stderr).toContain("--clock: 'wall' is not instructions, host or auto");
+    const rate = await run(['run', DEMO, '--accel', 'tcg', '--ns-per-instruction', '-3']);
+    expect(rate.status).toBe(2);
+    expect(rate.stderr).toContain(
+      "--ns-per-instruction: '-3' is not a positive number of nanoseconds or auto",
+    );
   });
 });
 

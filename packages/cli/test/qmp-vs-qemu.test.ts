@@ -55,6 +55,7 @@ const SCRIPT: readonly Step[] = [
   { send: '{"execute": "cont"}', events: ['RESUME'] },
   { send: '{"execute": "query-status"}' },
   { send: '{"execute": "system_reset"}', events: ['RESET'] },
+  { send: '{"execute": "system_powerdown"}', events: ['POWERDOWN'] },
   { send: '{"execute": "query-version"}' },
   { send: '{"execute": "query-cpus-fast"}' },
   { send: '{"execute": "query-commands"}' },

@@ -71,6 +71,12 @@ export interface AcceleratorVcpu {
   /** Release the vCPU's resources. */
   close?(): void;
   /**
+   * Guest instructions retired since the vCPU was created (monotonic). Optional: an accelerator
+   * that counts them lets the machine drive its clock from them (`MachineOptions.clock`), and
+   * must then honour `RunLimits.maxInstructions` (give or take one block).
+   */
+  readonly instructionsRetired?: number;
+  /**
    * Breakpoints, watchpoints and single-step for a host debugger (see `guest-debug.ts`).
    * Optional: without it a debugger cannot attach. When armed, `run` may return a `debug` exit.
    */

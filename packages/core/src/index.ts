@@ -25,7 +25,19 @@ export {
   type UnassignedAccessObserver,
 } from './io/io-port-bus.js';
 export type { ArchSupport } from './machine/arch-support.js';
-export { Machine, type MachineOptions, type MachinePhase, type MachineStop } from './machine/machine.js';
+export {
+  InstructionPacer,
+  MAX_NS_PER_INSTRUCTION,
+  MIN_NS_PER_INSTRUCTION,
+} from './machine/instruction-pacer.js';
+export { InstructionTime } from './machine/instruction-time.js';
+export {
+  type ClockSource,
+  Machine,
+  type MachineOptions,
+  type MachinePhase,
+  type MachineStop,
+} from './machine/machine.js';
 export { type ResetHandler, ResetRegistry } from './machine/reset-registry.js';
 export { Vcpu } from './machine/vcpu.js';
 export { hostNowNs, type TimerHandle, VirtualClock } from './machine/virtual-clock.js';

@@ -1,5 +1,5 @@
 import { type X86CpuState, x86Arch } from '@tsvm/arch-x86';
-import { type Accelerator, Machine } from '@tsvm/core';
+import { type Accelerator, Machine, type MachineOptions } from '@tsvm/core';
 import { ACPI_TABLES_BASE, type AcpiTables, buildAcpiTables } from './acpi/acpi-tables.js';
 import { AcpiPm } from './devices/acpi-pm.js';
 import { CmosRtc } from './devices/cmos-rtc.js';
@@ -27,8 +27,16 @@ export interface PcMachineOptions {
   readonly serialOutput?: (byte: number) => void;
   /** What a guest-requested reset (0x64/0xFE, 0xCF9, 0x92) or a triple fault does. */
   readonly onGuestReset?: 'reset' | 'stop';
-  /** Host wall clock for the RTC (default `Date.now`). */
+  /**
+   * Host wall clock for the RTC. Default: `Date.now` under the host clock; under the instruction
+   * clock, the host's time at creation advanced by the virtual clock (QEMU's `-rtc clock=vm`),
+   * so the RTC, the PIT and the TSC agree.
+   */
   readonly hostTimeMs?: () => number;
+  /** What drives the virtual clock (core's `MachineOptions.clock`; default `auto`). */
+  readonly clock?: MachineOptions<X86CpuState>['clock'];
+  /** Virtual nanoseconds per instruction under the instruction clock, or `auto` (the default). */
+  readonly nsPerInstruction?: MachineOptions<X86CpuState>['nsPerInstruction'];
   /** Longest stretch of guest execution between event-loop turns (ms). */
   readonly sliceMs?: number;
   /** Called with a description whenever the guest asks for a reset. */
@@ -80,6 +88,8 @@ export interface PcMachine {
   setBoot(plan: BootPlan): void;
   /** Raise the board's NMI line (LINT1 of the local APIC), like QEMU's `inject-nmi`. */
   injectNmi(): void;
+  /** Press the ACPI power button (PWRBTN_STS, then the SCI if the guest enabled it), like QEMU's `system_powerdown`. */
+  pressPowerButton(): void;
 }
 
 /**
@@ -88,6 +98,13 @@ export interface PcMachine {
  * fw_cfg, POST, debug-exit, reset and fast-A20 ports, and a local APIC. Load a
  * guest with one of the loaders (or map a ROM) before `machine.start()`.
  */
+/** The RTC's wall clock: host time, or under the instruction clock host time at creation plus virtual time. */
+function rtcTimeSource(machine: Machine<X86CpuState>): () => number {
+  if (machine.clockSource === 'host') return Date.now;
+  const wallAtCreation = Date.now() - machine.clock.nowNs() / 1e6;
+  return () => wallAtCreation + machine.clock.nowNs() / 1e6;
+}
+
 export async function createPcMachine(options: PcMachineOptions): Promise<PcMachine> {
   const layout = new PcLayout(options.ramBytes ?? 128 * 1024 * 1024);
   const stopOnReset = options.onGuestReset === 'stop';
@@ -97,6 +114,8 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
     cpuCount: 1,
     onShutdown: stopOnReset ? 'stop' : 'reset',
     sliceMs: options.sliceMs,
+    clock: options.clock,
+    nsPerInstruction: options.nsPerInstruction,
   });
   try {
     layout.map(machine.memory);
@@ -125,7 +144,7 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
     });
     const rtc = new CmosRtc(machine, {
       irq: () => pic.pulseIrq(PcIrq.Rtc),
-      hostTimeMs: options.hostTimeMs,
+      hostTimeMs: options.hostTimeMs ?? rtcTimeSource(machine),
       ramBytes: layout.ramBytes,
       cpuCount: 1,
     });
@@ -147,6 +166,7 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
       base: PC_ACPI_HARDWARE.pm1aEventPort,
       s5SleepType: PC_ACPI_HARDWARE.s5SleepType,
       onPowerOff: () => machine.requestStop({ reason: 'shutdown', message: 'guest powered off (ACPI S5)' }),
+      sci: (level) => pic.setIrq(PC_ACPI_HARDWARE.sciIrq, level),
     });
     const pciHost = new PciHost(machine);
     const acpi = buildAcpiTables(ACPI_TABLES_BASE, PC_ACPI_HARDWARE);
@@ -180,6 +200,9 @@ export async function createPcMachine(options: PcMachineOptions): Promise<PcMach
       },
       injectNmi() {
         apic.assertLint(1);
+      },
+      pressPowerButton() {
+        acpiPm.pressPowerButton();
       },
       setBoot(plan) {
         applyBootPlan(machine.memory, machine.vcpus[0].state, plan);

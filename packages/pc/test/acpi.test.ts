@@ -92,3 +92,30 @@ describe('ACPI PM block', () => {
     expect(pc.machine.ports.read(evt, 4)).toBe(0);
   });
 });
+
+describe('ACPI power button', () => {
+  const evt = PC_ACPI_HARDWARE.pm1aEventPort;
+  /** IRQ 9 as the slave 8259's IRR shows it (OCW3 read-IRR), with IRQ 9 level-triggered as Linux sets the SCI. */
+  const sciPending = (pc: Awaited<ReturnType<typeof makePc>>) => {
+    pc.machine.ports.write(0xa0, 1, 0x0a);
+    return (pc.machine.ports.read(0xa0, 1) & 0x02) !== 0;
+  };
+
+  it('sets PWRBTN_STS; raises the SCI on IRQ 9 only while PWRBTN_EN is set and the status not cleared', async () => {
+    const pc = await makePc();
+    pc.machine.ports.write(0x4d1, 1, 0x02); // ELCR: IRQ 9 level-triggered
+    pc.pressPowerButton();
+    expect(pc.machine.ports.read(evt, 2) & 0x100).toBe(0x100);
+    expect(sciPending(pc)).toBe(false); // no ACPI driver has enabled the event
+    pc.machine.ports.write(evt + 2, 2, 0x100); // PWRBTN_EN
+    expect(sciPending(pc)).toBe(true);
+    pc.machine.ports.write(evt, 2, 0x100); // the driver acknowledges: write 1 to clear
+    expect(pc.machine.ports.read(evt, 2) & 0x100).toBe(0);
+    expect(sciPending(pc)).toBe(false);
+    pc.pressPowerButton(); // pressed again, enabled: straight to the SCI
+    expect(sciPending(pc)).toBe(true);
+    pc.machine.reset();
+    expect(pc.machine.ports.read(evt, 4)).toBe(0);
+    expect(sciPending(pc)).toBe(false);
+  });
+});

@@ -1,5 +1,6 @@
-import type { IoPortBus } from '@tsvm/core';
+import type { Accelerator, IoPortBus } from '@tsvm/core';
 import { describe, expect, it } from 'vitest';
+import type { PcMachine } from '../src/index.js';
 import { advance, makePc, roundTrip } from './helpers.js';
 
 const read = (ports: IoPortBus, index: number) => {
@@ -74,5 +75,29 @@ describe('CMOS/RTC', () => {
     const pc = await makePc();
     pc.machine.ports.write(0x70, 1, 0x8f);
     expect(pc.devices.rtc.nmiDisabled).toBe(true);
+  });
+});
+
+describe('RTC under the instruction clock', () => {
+  /** A vCPU that counts instructions (it never runs any): the machine picks the instruction clock. */
+  const countingAccelerator: Accelerator = {
+    name: 'counting',
+    probe: () => ({ available: true, reason: 'test double' }),
+    createVm: () => ({
+      createVcpu: () => ({ instructionsRetired: 0, run: () => ({ kind: 'halt', wakeable: true }) }),
+    }),
+  };
+  const seconds = (pc: PcMachine) => {
+    pc.machine.ports.write(0x70, 1, 0x00);
+    const bcd = pc.machine.ports.read(0x71, 1);
+    return (bcd >> 4) * 10 + (bcd & 0xf);
+  };
+
+  it('keeps time with the virtual clock (QEMU -rtc clock=vm), so it agrees with the PIT and the TSC', async () => {
+    const pc = await makePc({ accelerator: countingAccelerator });
+    expect(pc.machine.clockSource).toBe('instructions');
+    const before = seconds(pc);
+    advance(pc, 5e9);
+    expect((seconds(pc) - before + 60) % 60).toBe(5);
   });
 });

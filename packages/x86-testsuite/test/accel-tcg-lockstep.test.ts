@@ -22,13 +22,22 @@ const tcg = existsSync(ACCEL_TCG)
 const lockstep = tcg?.withOptions?.({ jit: 'lockstep' });
 if (!lockstep) console.info('lockstep suite skipped: accel-tcg has no block compiler options yet');
 const COUNT = Number(process.env.TSVM_LOCKSTEP_COUNT ?? 300);
-/** Guest time each group guest gets in lockstep (TSVM_LOCKSTEP_MS; the big groups need minutes to finish). */
-const BUDGET_MS = Number(process.env.TSVM_LOCKSTEP_MS ?? 3000);
+/**
+ * Instructions each group guest gets in lockstep (TSVM_LOCKSTEP_INSNS; the big groups need many
+ * more to finish): an exact budget, through a fixed clock rate of 1 µs per instruction.
+ */
+const BUDGET_INSNS = Number(process.env.TSVM_LOCKSTEP_INSNS ?? 3_000_000);
+const NS_PER_INSN = 1000;
 
 describe.runIf(lockstep !== undefined)('accel-tcg compiled blocks in lockstep with the interpreter', () => {
   for (const guest of cpuTestGuests()) {
     it(guest.name, async () => {
-      const r = await runDifferential({ accelerator: lockstep!, guest, timeoutMs: BUDGET_MS });
+      const r = await runDifferential({
+        accelerator: lockstep!,
+        guest,
+        timeoutMs: (BUDGET_INSNS * NS_PER_INSN) / 1e6,
+        nsPerInstruction: NS_PER_INSN,
+      });
       // A lockstep difference ends the run with an error; the output itself is checked by the
       // plain accel-tcg suite (runs cut short by the budget only have a prefix of it).
       const stop = r.run.stop;

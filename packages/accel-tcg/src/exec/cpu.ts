@@ -88,6 +88,8 @@ export class Cpu implements FlagState {
   nowNs: () => number = () => 0;
   private tscBase = 0n;
   private tscBaseNs = 0;
+  /** The TSC value `storeToState` last wrote: the canonical TSC still says that unless someone edited it. */
+  private tscStored: bigint | undefined;
 
   constructor(
     readonly state: X86CpuState,
@@ -141,7 +143,9 @@ export class Cpu implements FlagState {
     for (let i = 0; i < 6; i++) this.refreshSeg(i);
     this.mmu.setUser(this.cpl === 3);
     this.shadow = s.events.interrupt.shadow !== 0;
-    this.writeTsc(s.tsc);
+    // The TSC runs on with the virtual clock between entries (HLT idle time included); only a
+    // value edited from outside (snapshot load, reset, debugger) re-bases it.
+    if (s.tsc !== this.tscStored) this.writeTsc(s.tsc);
     // Anything may have changed between runs (debugger, loader, snapshot): start from a clean TLB.
     this.mmu.flush();
     if (this.a20 !== s.a20Enabled) {
@@ -156,6 +160,7 @@ export class Cpu implements FlagState {
     s.eip = this.eip >>> 0;
     s.rflags = materialize(this) >>> 0;
     s.tsc = this.readTsc();
+    this.tscStored = s.tsc;
     s.events.interrupt.shadow = this.shadow ? 1 : 0;
     s.events.nmi.masked = this.nmiMasked;
   }

@@ -20,6 +20,13 @@ export const CPUID_FEATURES_EDX =
   (1 << 23) | // MMX
   (1 << 24); // FXSR: FXSAVE/FXRSTOR
 
+/**
+ * CPUID.1:ECX: only the hypervisor-present bit, which the SDM reserves for exactly this (guests
+ * then know their performance counters and timing are virtual: Linux reports "PMU not
+ * available due to virtualization" instead of broken hardware).
+ */
+export const CPUID_FEATURES_ECX = 1 << 31; // HYPERVISOR
+
 export function cpuid(
   leaf: number,
   _subleaf: number,
@@ -36,7 +43,7 @@ export function cpuid(
     case 0:
       return [2, word(0), word(8), word(4)];
     case 1:
-      return [processorSignature(model), 0, 0, CPUID_FEATURES_EDX >>> 0];
+      return [processorSignature(model), 0, CPUID_FEATURES_ECX >>> 0, CPUID_FEATURES_EDX >>> 0];
     case 2:
       // Cache descriptors: "no further information" style (0x01 in AL: one iteration).
       return [1, 0, 0, 0];

@@ -24,9 +24,10 @@ const HIGH_RAM_SIZE = 31 * 1024 * 1024;
 export async function createGuestMachine(
   rom: Uint8Array,
   accelerator: Accelerator = tcg,
+  nsPerInstruction?: number,
 ): Promise<{ machine: Machine<X86CpuState>; output: number[] }> {
   if (rom.length % 0x10000 !== 0) throw new Error(`ROM size ${rom.length} is not a multiple of 64 KiB`);
-  const machine = await Machine.create({ arch: x86Arch, accelerator, onShutdown: 'stop' });
+  const machine = await Machine.create({ arch: x86Arch, accelerator, onShutdown: 'stop', nsPerInstruction });
   machine.memory.addRam('low', 0, LOW_RAM);
   machine.memory.addRam('high', HIGH_RAM_BASE, HIGH_RAM_SIZE);
   const high = machine.memory.addRom('bios', 0x100000000 - rom.length, rom.length);
@@ -45,12 +46,14 @@ export async function createGuestMachine(
   return { machine, output };
 }
 
+/** `nsPerInstruction`: a fixed clock rate, which makes `timeoutMs` an exact instruction budget. */
 export async function runGuest(
   rom: Uint8Array,
   timeoutMs = 20000,
   accelerator: Accelerator = tcg,
+  nsPerInstruction?: number,
 ): Promise<GuestRun> {
-  const { machine, output } = await createGuestMachine(rom, accelerator);
+  const { machine, output } = await createGuestMachine(rom, accelerator, nsPerInstruction);
   const stop = await machine.run({ timeoutMs });
   const bytes = Uint8Array.from(output);
   return { stop, output: bytes, text: new TextDecoder('latin1').decode(bytes), machine };
@@ -65,8 +68,14 @@ export async function runGuestOnPc(
   rom: Uint8Array,
   timeoutMs = 20000,
   accelerator: Accelerator = tcg,
+  nsPerInstruction?: number,
 ): Promise<GuestRun> {
-  const pc = await createPcMachine({ accelerator, ramBytes: 32 * 1024 * 1024, onGuestReset: 'stop' });
+  const pc = await createPcMachine({
+    accelerator,
+    ramBytes: 32 * 1024 * 1024,
+    onGuestReset: 'stop',
+    nsPerInstruction,
+  });
   const machine = pc.machine;
   mapRom(machine.memory, rom);
   const output: number[] = [];

@@ -29,6 +29,16 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     value: 'on|off',
     help: 'tcg: compile hot blocks to JavaScript (on, the default) or only interpret (off)',
   },
+  {
+    name: 'clock',
+    value: 'SOURCE',
+    help: 'what drives guest time: instructions (retired instructions, as QEMU -icount; tcg), host, or auto (default: instructions where the accelerator counts them)',
+  },
+  {
+    name: 'ns-per-instruction',
+    value: 'N|auto',
+    help: 'instruction clock: guest ns per instruction, fixed (reproducible runs) or auto (default: keeps up with host time)',
+  },
   { name: 'memory', short: 'm', value: 'SIZE', help: 'guest RAM, e.g. 128M (default), 1G' },
   {
     name: 'kernel',
@@ -83,6 +93,8 @@ interface RunConfig {
   initrd?: string;
   accel: string;
   tcgJit?: 'on' | 'off';
+  clock: 'auto' | 'host' | 'instructions';
+  nsPerInstruction: number | 'auto';
   ramBytes: number;
   cmdline?: string;
   modules: { file: string; string: string }[];
@@ -157,6 +169,16 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
   const tcgJit = one('tcg-jit');
   if (tcgJit !== undefined && tcgJit !== 'on' && tcgJit !== 'off')
     throw new CliError(`--tcg-jit: '${tcgJit}' is not on or off`, ExitCode.Usage);
+  const clock = one('clock') ?? 'auto';
+  if (clock !== 'auto' && clock !== 'host' && clock !== 'instructions')
+    throw new CliError(`--clock: '${clock}' is not instructions, host or auto`, ExitCode.Usage);
+  const rate = one('ns-per-instruction') ?? 'auto';
+  const nsPerInstruction = rate === 'auto' ? 'auto' : Number(rate);
+  if (nsPerInstruction !== 'auto' && !(nsPerInstruction > 0 && Number.isFinite(nsPerInstruction)))
+    throw new CliError(
+      `--ns-per-instruction: '${rate}' is not a positive number of nanoseconds or auto`,
+      ExitCode.Usage,
+    );
   const serial = one('serial') ?? 'stdio';
   parseSerialTarget(serial);
   const qmp = one('qmp');
@@ -165,6 +187,8 @@ function parseRunArgs(argv: readonly string[]): RunConfig {
     initrd: one('initrd'),
     accel: one('accel') ?? 'auto',
     tcgJit,
+    clock,
+    nsPerInstruction,
     ramBytes: parseSize(one('memory') ?? '128M', '-m'),
     cmdline: one('append'),
     modules,
@@ -313,6 +337,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       pc = await createPcMachine({
         accelerator,
         ramBytes: config.ramBytes,
+        clock: config.clock,
+        nsPerInstruction: config.nsPerInstruction,
         serialOutput: (b) => serial.write(b),
         onGuestReset: config.noReboot ? 'stop' : 'reset',
         onResetRequest: (source) => {

@@ -63,11 +63,12 @@ export function vmCommands(
     { name: 'system_reset', run: () => vm.reset() },
     {
       name: 'system_powerdown',
+      // As QEMU: the ACPI power button is pressed, POWERDOWN is announced; the guest decides.
       run: () => {
-        throw new QmpError(
-          'GenericError',
-          'system_powerdown is not supported yet: the tsvm PC has no ACPI power button (use quit, or system_reset)',
-        );
+        pc.pressPowerButton();
+        vm.emit('POWERDOWN');
+        machine.kick();
+        return {};
       },
     },
     { name: 'quit', run: () => vm.quit('host-qmp-quit') },

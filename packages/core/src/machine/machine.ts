@@ -6,10 +6,12 @@ import { type DecodedSnapshot, decodeSnapshot, encodeSnapshot } from '../snapsho
 import { SnapshotError } from '../snapshot/snapshot-error.js';
 import { checkSectionVersion, recordSection, type SnapshotSection } from '../snapshot/snapshot-section.js';
 import type { ArchSupport } from './arch-support.js';
+import { InstructionPacer } from './instruction-pacer.js';
+import { InstructionTime } from './instruction-time.js';
 import { ramSection } from './ram-section.js';
 import { ResetRegistry } from './reset-registry.js';
 import { Vcpu } from './vcpu.js';
-import { VirtualClock } from './virtual-clock.js';
+import { hostNowNs, VirtualClock } from './virtual-clock.js';
 
 export interface MachineOptions<State> {
   readonly arch: ArchSupport<State>;
@@ -19,7 +21,24 @@ export interface MachineOptions<State> {
   readonly onShutdown?: 'reset' | 'stop';
   /** Longest stretch of guest execution before the machine returns to the event loop. */
   readonly sliceMs?: number;
+  /**
+   * What drives the virtual clock: `instructions` (retired guest instructions, QEMU's icount:
+   * deterministic, needs vCPUs that count them), `host` (host time), or `auto` (the default):
+   * instructions when every vCPU counts them, host time otherwise.
+   */
+  readonly clock?: ClockSource | 'auto';
+  /**
+   * Virtual nanoseconds per instruction under the instruction clock: a fixed number (runs are
+   * then reproducible), or `auto` (the default): a rate adjusted so guest time keeps up with
+   * host time (QEMU's `-icount shift=auto`).
+   */
+  readonly nsPerInstruction?: number | 'auto';
 }
+
+export type ClockSource = 'host' | 'instructions';
+
+/** The adaptive rate's starting point (ns per instruction). */
+const INITIAL_NS_PER_INSTRUCTION = 10;
 
 /** Why `run` returned. */
 export type MachineStop =
@@ -75,6 +94,8 @@ export class Machine<State = unknown> {
   private readonly debugListeners: ((vcpu: number, exit: DebugExit) => void)[] = [];
   private readonly onShutdown: 'reset' | 'stop';
   private readonly sliceNs: number;
+  private instructionTime: InstructionTime | undefined;
+  private pacer: InstructionPacer | undefined;
 
   private constructor(
     options: MachineOptions<State>,
@@ -109,7 +130,45 @@ export class Machine<State = unknown> {
     const vm = await options.accelerator.createVm({ arch: options.arch.name, cpuCount });
     const machine = new Machine(options, vm);
     for (let index = 0; index < cpuCount; index++) await machine.addVcpu(index);
+    machine.selectClock(options);
     return machine;
+  }
+
+  private selectClock(options: MachineOptions<State>): void {
+    const wanted = options.clock ?? 'auto';
+    if (wanted !== 'auto' && wanted !== 'host' && wanted !== 'instructions')
+      throw new Error(`clock must be 'auto', 'host' or 'instructions', got '${String(wanted)}'`);
+    const counting = this.vcpus.every((v) => v.instructionsRetired !== undefined);
+    if (wanted === 'instructions' && !counting)
+      throw new Error(
+        `accelerator '${this.accelerator.name}' does not count guest instructions, so the instruction clock cannot be used`,
+      );
+    if (wanted === 'host' || !counting) return;
+    const rate = options.nsPerInstruction ?? 'auto';
+    if (rate !== 'auto' && typeof rate !== 'number')
+      throw new Error(`nsPerInstruction must be a positive number or 'auto', got '${String(rate)}'`);
+    const vcpus = this.vcpus;
+    const time = new InstructionTime(
+      () => {
+        let n = 0;
+        for (const v of vcpus) n += v.instructionsRetired!;
+        return n;
+      },
+      rate === 'auto' ? INITIAL_NS_PER_INSTRUCTION : rate,
+    );
+    this.instructionTime = time;
+    this.clock.setSource(() => time.nowNs());
+    if (rate === 'auto') this.pacer = new InstructionPacer(time, hostNowNs, () => this.clock.nowNs());
+  }
+
+  /** Virtual nanoseconds per instruction now (instruction clock only). */
+  get nsPerInstruction(): number | undefined {
+    return this.instructionTime?.nsPerInstruction;
+  }
+
+  /** What drives the virtual clock (see `MachineOptions.clock`). */
+  get clockSource(): ClockSource {
+    return this.instructionTime ? 'instructions' : 'host';
   }
 
   private async addVcpu(index: number): Promise<void> {
@@ -215,6 +274,7 @@ export class Machine<State = unknown> {
     for (const commit of commits) commit();
     for (const v of this.vcpus) v.dropCaches();
     for (const v of this.vcpus) v.synchronizePostInit();
+    this.pacer?.restart();
     if (this.phaseValue === 'created') {
       this.phaseValue = 'running';
       this.clock.start();
@@ -315,7 +375,8 @@ export class Machine<State = unknown> {
       options.timeoutMs === undefined
         ? Number.POSITIVE_INFINITY
         : this.clock.nowNs() + options.timeoutMs * 1e6;
-    let lastYield = this.clock.nowNs();
+    // Yields to the event loop follow host time whatever drives the virtual clock.
+    let lastYield = hostNowNs();
     for (;;) {
       this.drainSafePoints();
       if (this.stopRequest) return this.finish(this.stopRequest);
@@ -326,7 +387,10 @@ export class Machine<State = unknown> {
         await this.sleep(HALT_POLL_MS);
         continue;
       }
-      if (!this.clock.running) this.clock.start();
+      if (!this.clock.running) {
+        this.clock.start();
+        this.pacer?.restart(); // the time stopped was neither host nor guest time
+      }
       this.phaseValue = 'running';
       this.clock.runExpired();
       const now = this.clock.nowNs();
@@ -357,11 +421,16 @@ export class Machine<State = unknown> {
         }
         // Sleep until the next timer, an interrupt (kick), or a poll interval.
         const untilNs = Math.min(this.clock.nextDeadlineNs(), timeoutAt) - this.clock.nowNs();
+        const sleptFrom = hostNowNs();
         await this.sleep(Math.max(0, Math.min(HALT_POLL_MS, untilNs / 1e6)));
-        lastYield = this.clock.nowNs();
-      } else if (this.clock.nowNs() - lastYield >= this.sliceNs) {
-        await this.sleep(0); // let sockets, stdin and timers in
-        lastYield = this.clock.nowNs();
+        lastYield = hostNowNs();
+        // Idle time counts as guest time, but never past the timer the guest waits for.
+        this.instructionTime?.skip(Math.min(lastYield - sleptFrom, untilNs));
+        this.pacer?.update();
+      } else if (hostNowNs() - lastYield >= this.sliceNs) {
+        this.pacer?.update();
+        await this.yieldToHost(); // let sockets, stdin and timers in
+        lastYield = hostNowNs();
       }
     }
   }
@@ -369,6 +438,13 @@ export class Machine<State = unknown> {
   private async enter(vcpu: Vcpu<State>, deadlineNs: number): Promise<VcpuExit> {
     this.inGuest = true;
     try {
+      const time = this.instructionTime;
+      // Under the instruction clock the deadline is an exact instruction count.
+      if (time)
+        return await vcpu.run({
+          deadlineNs,
+          maxInstructions: time.instructionsFor(deadlineNs - this.clock.nowNs()),
+        });
       return await vcpu.run({ deadlineNs });
     } catch (e) {
       return {
@@ -410,6 +486,17 @@ export class Machine<State = unknown> {
     this.clock.stop();
     this.phaseValue = 'paused';
     return stop;
+  }
+
+  /**
+   * Let the host's event loop run once and come straight back: `setImmediate` where the host has
+   * it (Node: I/O callbacks run first, and no timer's 1 ms minimum is lost — that was a tenth
+   * of every busy second at 10 ms slices), otherwise a zero timeout.
+   */
+  private yieldToHost(): Promise<void> {
+    const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+    if (immediate === undefined) return this.sleep(0);
+    return new Promise((resolve) => void immediate(resolve));
   }
 
   private sleep(ms: number): Promise<void> {

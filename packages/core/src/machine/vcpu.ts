@@ -75,6 +75,11 @@ export class Vcpu<State = unknown> {
     debug.set(request);
   }
 
+  /** Guest instructions this vCPU has retired, when its accelerator counts them. */
+  get instructionsRetired(): number | undefined {
+    return this.accel.instructionsRetired;
+  }
+
   run(limits: RunLimits): VcpuExit | Promise<VcpuExit> {
     this.prepareEntry();
     return this.accel.run(limits);

@@ -14,15 +14,16 @@ interface Timer {
 }
 
 /**
- * The machine's clock: follows host time while running, stands still while the machine is
- * stopped, and can be set when a snapshot is loaded. Devices schedule their timers on it.
+ * The machine's clock: follows its source (host time, or retired instructions) while running,
+ * stands still while the machine is stopped, and can be set when a snapshot is loaded. Devices
+ * schedule their timers on it.
  */
 export class VirtualClock {
   private offsetNs: number;
   private stoppedAtNs: number | undefined;
   private timers: Timer[] = [];
 
-  constructor(private readonly hostNs: () => number = hostNowNs) {
+  constructor(private hostNs: () => number = hostNowNs) {
     this.offsetNs = -hostNs();
     this.stoppedAtNs = 0;
   }
@@ -49,6 +50,13 @@ export class VirtualClock {
   set(ns: number): void {
     if (this.stoppedAtNs !== undefined) this.stoppedAtNs = ns;
     else this.offsetNs = ns - this.hostNs();
+  }
+
+  /** Follow another time source from now on (e.g. retired instructions); the time reads on without a jump. */
+  setSource(source: () => number): void {
+    const now = this.nowNs();
+    this.hostNs = source;
+    this.set(now);
   }
 
   /** Call `callback` once the clock reaches `deadlineNs`. */

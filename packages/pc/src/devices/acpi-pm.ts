@@ -3,6 +3,9 @@ import { type Machine, recordSection } from '@tsvm/core';
 /** The ACPI PM timer's rate (Hz). */
 export const PM_TIMER_HZ = 3_579_545;
 
+/** PM1 status/enable bits of the fixed events this board has. */
+export const Pm1Event = { PowerButton: 1 << 8 } as const;
+
 /** PM1 control bits. */
 const Pm1Cnt = { SciEn: 1 << 0, SlpTypShift: 10, SlpTypMask: 7 << 10, SlpEn: 1 << 13 } as const;
 
@@ -13,13 +16,17 @@ export interface AcpiPmOptions {
   readonly s5SleepType: number;
   /** The guest wrote SLP_EN with the S5 sleep type. */
   readonly onPowerOff: () => void;
+  /** The SCI line (level: high while an enabled fixed event's status bit is set). */
+  readonly sci?: (level: boolean) => void;
 }
 
 /**
  * The ACPI fixed-hardware PM block the FADT points at: PM1 status/enable (write 1 to clear
  * status), PM1 control (SCI_EN reads 1: there is no legacy mode to leave; SLP_EN with the S5
  * SLP_TYP powers the machine off) and the 24-bit PM timer, counted from the virtual clock so it
- * agrees with the PIT, the RTC and the TSC.
+ * agrees with the PIT, the RTC and the TSC. The power button is its one fixed event: pressing it
+ * sets PWRBTN_STS and, once the guest's ACPI driver has set PWRBTN_EN, raises the SCI until the
+ * guest clears the status bit.
  */
 export class AcpiPm {
   private status = 0;
@@ -57,6 +64,7 @@ export class AcpiPm {
             this.status = status;
             this.enable = enable;
             this.control = control | Pm1Cnt.SciEn;
+            this.updateSci();
           };
         },
       }),
@@ -71,10 +79,26 @@ export class AcpiPm {
     return (seconds * PM_TIMER_HZ + Math.floor(((ns - seconds * 1e9) * PM_TIMER_HZ) / 1e9)) % 0x1000000;
   }
 
+  /** The host pressed the power button (QMP `system_powerdown`). */
+  pressPowerButton(): void {
+    this.status |= Pm1Event.PowerButton;
+    this.updateSci();
+  }
+
+  /** True while the SCI is asserted. */
+  get sciLevel(): boolean {
+    return (this.status & this.enable & Pm1Event.PowerButton) !== 0;
+  }
+
+  private updateSci(): void {
+    this.options.sci?.(this.sciLevel);
+  }
+
   private reset(): void {
     this.status = 0;
     this.enable = 0;
     this.control = Pm1Cnt.SciEn;
+    this.updateSci();
   }
 
   /** Read `size` bytes at byte `offset` of a block of little-endian 16-bit registers. */
@@ -97,6 +121,7 @@ export class AcpiPm {
         this.status &= ~(b << shift); // write 1 to clear
       else if (byte < 4) this.enable = (this.enable & ~(0xff << shift)) | (b << shift);
     }
+    this.updateSci();
   }
 
   private writeControl(offset: number, size: number, value: number): void {

@@ -38,6 +38,11 @@ export interface DifferentialOptions {
    */
   readonly undefinedFlags?: 'ignore' | 'match-qemu';
   readonly timeoutMs?: number;
+  /**
+   * Guest nanoseconds per instruction, fixed, where the accelerator counts instructions: then
+   * `timeoutMs` is an exact instruction budget, the same on a fast host and a slow one.
+   */
+  readonly nsPerInstruction?: number;
 }
 
 export interface DifferentialResult {
@@ -71,6 +76,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
   const expected = expectedText(guest, options.reference ?? 'fixture');
   const run = await runGuestOnAccelerator(options.accelerator, guest.image(), {
     timeoutMs: options.timeoutMs,
+    nsPerInstruction: options.nsPerInstruction,
   });
   const actual = new TextDecoder().decode(run.output);
   const cmp = compareGuestOutput(expected, actual, { undefinedFlags: options.undefinedFlags });

@@ -44,7 +44,11 @@ class ByteSink {
 export async function runGuestOnAccelerator(
   accelerator: AcceleratorSource,
   image: Uint8Array,
-  options: { timeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    /** Fixed guest ns per instruction (accelerators that count instructions); default: adaptive. */
+    nsPerInstruction?: number;
+  } = {},
 ): Promise<GuestRun> {
   const romBase = 2 ** 32 - image.length;
   if (image.length === 0 || image.length % 0x1000 !== 0)
@@ -53,6 +57,7 @@ export async function runGuestOnAccelerator(
     arch: x86Arch,
     accelerator: resolve(accelerator),
     onShutdown: 'stop',
+    nsPerInstruction: options.nsPerInstruction,
   });
   try {
     machine.memory.addRam('ram', 0, RAM_BYTES);
