@@ -33,7 +33,7 @@ export function start(
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  const waiters: { text: string; resolve: () => void }[] = [];
+  const waiters: { text: string; resolve: () => void; reject: (e: Error) => void }[] = [];
   child.stdout!.on('data', (d) => {
     out += d;
     for (const w of [...waiters]) if (out.includes(w.text)) w.resolve();
@@ -44,7 +44,16 @@ export function start(
   if (options.input !== undefined) child.stdin!.write(options.input);
   if (!options.keepStdinOpen) child.stdin!.end();
   const done = new Promise<RunResult>((resolve) => {
-    child.on('close', (status) => resolve({ status, stdout: out, stderr: err }));
+    child.on('close', (status) => {
+      // Nothing more will be printed: whoever still waits for text waits in vain.
+      for (const w of waiters.splice(0))
+        w.reject(
+          new Error(
+            `tsvm exited (status ${status}) before printing '${w.text}'; stdout: ${out}; stderr: ${err}`,
+          ),
+        );
+      resolve({ status, stdout: out, stderr: err });
+    });
   });
   return {
     child,
@@ -53,6 +62,10 @@ export function start(
     waitFor: (text, timeoutMs = 20_000) =>
       new Promise<void>((resolve, reject) => {
         if (out.includes(text)) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null)
+          return reject(
+            new Error(`tsvm has exited; it never printed '${text}'; stdout: ${out}; stderr: ${err}`),
+          );
         const timer = setTimeout(
           () => reject(new Error(`timed out waiting for '${text}'; stdout: ${out}; stderr: ${err}`)),
           timeoutMs,
@@ -62,6 +75,10 @@ export function start(
           resolve: () => {
             clearTimeout(timer);
             resolve();
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
           },
         });
       }),
