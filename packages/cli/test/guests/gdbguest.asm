@@ -91,22 +91,7 @@ tsc_mode:
     out 0xf4, eax
     hlt
 
-; puts: print the NUL-terminated string at EDI on COM1.
-puts:
-    push eax
-    push edx
-    mov dx, 0x3f8
-.next:
-    mov al, [edi]
-    test al, al
-    jz .done
-    out dx, al
-    inc edi
-    jmp .next
-.done:
-    pop edx
-    pop eax
-    ret
+%include "com1-puts.inc"
 
 ; puthex: print EAX as 8 hex digits on COM1.
 puthex:

@@ -84,22 +84,7 @@ _start:
     out 0xf4, eax                  ; status 1
     hlt
 
-; puts: print the NUL-terminated string at EDI on COM1.
-puts:
-    push eax
-    push edx
-    mov dx, 0x3f8
-.next:
-    mov al, [edi]
-    test al, al
-    jz .done
-    out dx, al
-    inc edi
-    jmp .next
-.done:
-    pop edx
-    pop eax
-    ret
+%include "com1-puts.inc"
 
 ; putdec: print EAX in decimal on COM1.
 putdec:
