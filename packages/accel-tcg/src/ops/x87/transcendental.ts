@@ -49,45 +49,46 @@ function trig(f: (a: RawExtended, env: Float80Env) => TrigResult): Handler {
 export const opFsin = trig(f80Sin);
 export const opFcos = trig(f80Cos);
 
-/** FPTAN: ST(0) ← tan(ST(0)), then push +1.0. */
-export function opFptan(c: Cpu, i: Insn): void {
-  enter(c, i, Entry.Data);
-  if (!readyToReplaceAndPush(c)) return;
-  const env = envOf(c);
-  const r = f80Tan(c.fpu.readSt(0), env);
-  if (r.outOfRange) {
-    setC2(c, true);
-    return;
-  }
-  if (blocked(env)) {
-    commit(c, env);
-    return;
-  }
-  c.fpu.writeSt(0, r.value);
-  c.fpu.push(POS_ONE);
-  commit(c, env);
-  setC2(c, false);
+/** What FPTAN and FSINCOS compute: ST(0)'s replacement and the value pushed after it. */
+interface ReplaceAndPush {
+  readonly outOfRange: boolean;
+  readonly first: RawExtended;
+  readonly pushed: RawExtended;
 }
 
-/** FSINCOS: ST(0) ← sin, then push cos. */
-export function opFsincos(c: Cpu, i: Insn): void {
-  enter(c, i, Entry.Data);
-  if (!readyToReplaceAndPush(c)) return;
-  const env = envOf(c);
-  const r = f80SinCos(c.fpu.readSt(0), env);
-  if (r.outOfRange) {
-    setC2(c, true);
-    return;
-  }
-  if (blocked(env)) {
+/** FPTAN/FSINCOS: ST(0) ← first, then push; C2 = 1 and nothing changed when out of range. */
+function replaceAndPush(f: (a: RawExtended, env: Float80Env) => ReplaceAndPush): Handler {
+  return (c, i) => {
+    enter(c, i, Entry.Data);
+    if (!readyToReplaceAndPush(c)) return;
+    const env = envOf(c);
+    const r = f(c.fpu.readSt(0), env);
+    if (r.outOfRange) {
+      setC2(c, true);
+      return;
+    }
+    if (blocked(env)) {
+      commit(c, env);
+      return;
+    }
+    c.fpu.writeSt(0, r.first);
+    c.fpu.push(r.pushed);
     commit(c, env);
-    return;
-  }
-  c.fpu.writeSt(0, r.sin);
-  c.fpu.push(r.cos);
-  commit(c, env);
-  setC2(c, false);
+    setC2(c, false);
+  };
 }
+
+/** FPTAN: ST(0) ← tan(ST(0)), then push +1.0. */
+export const opFptan = replaceAndPush((a, env) => {
+  const r = f80Tan(a, env);
+  return { outOfRange: r.outOfRange, first: r.value, pushed: POS_ONE };
+});
+
+/** FSINCOS: ST(0) ← sin, then push cos. */
+export const opFsincos = replaceAndPush((a, env) => {
+  const r = f80SinCos(a, env);
+  return { outOfRange: r.outOfRange, first: r.sin, pushed: r.cos };
+});
 
 /** F2XM1: ST(0) ← 2^ST(0) − 1. */
 export function opF2xm1(c: Cpu, i: Insn): void {
