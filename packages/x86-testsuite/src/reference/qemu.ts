@@ -43,7 +43,14 @@ export interface QemuRun {
 /** Run `image` (a multiple of 64 KiB, mapped below 4 GiB as the BIOS) to its debug exit. */
 export function runUnderQemu(
   image: Uint8Array,
-  options: { timeoutMs?: number; accel?: 'tcg' | 'kvm' } = {},
+  options: {
+    timeoutMs?: number;
+    accel?: 'tcg' | 'kvm';
+    /** QEMU's -cpu (default: its own, qemu32); accel-tcg's guests were recorded on pentium2. */
+    cpu?: string;
+    /** QEMU's -m in MiB (default 16). */
+    memoryMiB?: number;
+  } = {},
 ): QemuRun {
   if (image.length % 0x10000 !== 0)
     throw new Error(`QEMU needs a BIOS image of a multiple of 64 KiB, got ${image.length} bytes`);
@@ -59,8 +66,9 @@ export function runUnderQemu(
       [
         '-accel',
         options.accel ?? 'tcg',
+        ...(options.cpu ? ['-cpu', options.cpu] : []),
         '-m',
-        '16',
+        String(options.memoryMiB ?? 16),
         '-bios',
         bios,
         '-display',
