@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { VmOptions } from '@tsvm/core';
+import { createGuestMachine, runRomGuest } from '@tsvm/x86-testsuite';
 import { afterEach, describe, expect, test } from 'vitest';
 import { TcgAccelerator, type TcgOptions, type TcgVcpu, type TcgVm } from '../src/index.js';
 import { forgetNotice } from '../src/jit/block-compiler.js';
 import { forgetFunctionProbe } from '../src/jit/function-support.js';
 import { defaultJitMode } from '../src/jit/options.js';
-import { listGuests, loadGuest } from './harness/fixtures.js';
-import { runGuest, runGuestOnPc } from './harness/tcg-runner.js';
+import { guests } from './guest-directory.js';
 
 /** A tcg accelerator with `options` that hands out its vCPUs (to look at the compiler's counters). */
 function accelerator(options: TcgOptions): { accel: TcgAccelerator; vcpu: () => TcgVcpu } {
@@ -19,9 +19,9 @@ function accelerator(options: TcgOptions): { accel: TcgAccelerator; vcpu: () => 
 
 /** Transcript of a guest run with `options`, checked against its QEMU reference. */
 async function runChecked(name: string, options: TcgOptions, timeoutMs = 60_000) {
-  const g = loadGuest(name);
+  const g = guests.load(name);
   const { accel, vcpu } = accelerator(options);
-  const r = await runGuest(g.rom, timeoutMs, accel);
+  const r = await runRomGuest(accel, g, { timeoutMs });
   expect(r.stop.reason, JSON.stringify(r.stop)).not.toBe('error');
   expect(r.text).toBe(g.expected);
   return { r, vcpu: vcpu() };
@@ -92,12 +92,11 @@ describe('bounded memory', () => {
   test('a guest that keeps writing new code stays within the compiled-code budget', async () => {
     const rom = new Uint8Array(readFileSync(new URL('../guests/jit/codegen.bin', import.meta.url)));
     const { accel, vcpu } = accelerator({ jit: 'on', codeBudgetBytes: 64 * 1024 });
-    const { createGuestMachine } = await import('./harness/tcg-runner.js');
-    const { machine, output } = await createGuestMachine(rom, accel);
+    const { machine, output } = await createGuestMachine(accel, rom, { layout: 'qemu-pc' });
     machine.memory.write(0x7000, 4, 1500); // rounds
     const stop = await machine.run({ timeoutMs: 120_000 });
     expect(stop).toEqual({ reason: 'exit', status: 1 });
-    expect(output.length).toBeGreaterThan(0);
+    expect(output().length).toBeGreaterThan(0);
     const jit = vcpu().jit;
     // Each round's function is new code; compiled when hot until its page has been rewritten
     // often, then compiled ever more rarely (compiling costs more than the function's runs).
@@ -117,24 +116,21 @@ describe('lockstep checking', () => {
   // a fixed clock of 1 µs per instruction makes the time budget an exact instruction count.
   const NS_PER_INSN = 1000;
   const budget = (Number(process.env.TSVM_LOCKSTEP_INSNS ?? 2_000_000) * NS_PER_INSN) / 1e6;
-  test.each(listGuests())(
+  test.each(guests.names())(
     'guest %s runs in lockstep without a difference',
     async (name) => {
       const { accel } = accelerator({ jit: 'lockstep' });
-      const g = loadGuest(name);
-      const r = g.pcBoard
-        ? await runGuestOnPc(g.rom, budget, accel, NS_PER_INSN)
-        : await runGuest(g.rom, budget, accel, NS_PER_INSN);
+      const g = guests.load(name);
+      const r = await runRomGuest(accel, g, { timeoutMs: budget, nsPerInstruction: NS_PER_INSN });
       expect(r.stop.reason, JSON.stringify(r.stop)).not.toBe('error');
     },
     60_000,
   );
 
   test('a bug planted in one generated instruction is caught and named', async () => {
-    const g = loadGuest('bench');
+    const g = guests.load('bench');
     const { accel, vcpu } = accelerator({ jit: 'lockstep' });
-    const { createGuestMachine } = await import('./harness/tcg-runner.js');
-    const { machine } = await createGuestMachine(g.rom, accel);
+    const { machine } = await createGuestMachine(accel, g.rom, { layout: 'qemu-pc' });
     // Corrupt EBX after the first translated `add` (opcode 01) of every block that has one.
     let planted = 0;
     vcpu().jit.hook = (source) => {

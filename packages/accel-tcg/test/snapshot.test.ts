@@ -1,6 +1,7 @@
+import { createGuestMachine } from '@tsvm/x86-testsuite';
 import { expect, test } from 'vitest';
-import { loadGuest } from './harness/fixtures.js';
-import { createGuestMachine } from './harness/tcg-runner.js';
+import { tcg } from '../src/index.js';
+import { guests } from './guest-directory.js';
 
 /**
  * The canonical state is exact whenever `run` has returned: a snapshot taken in the middle of
@@ -8,21 +9,21 @@ import { createGuestMachine } from './harness/tcg-runner.js';
  * checksum as the original run (translation caches and TLB are rebuilt from guest memory).
  */
 test('a snapshot taken mid-run resumes on a fresh machine to the same result', async () => {
-  const g = loadGuest('bench');
-  const first = await createGuestMachine(g.rom);
+  const g = guests.load('bench');
+  const first = await createGuestMachine(tcg, g.rom, { layout: 'qemu-pc' });
   first.machine.memory.write(0x7000, 4, 200); // iterations: ~14 M instructions, far more than 15 ms
   const partial = await first.machine.run({ timeoutMs: 15 });
   expect(partial.reason).toBe('timeout');
-  expect(first.output.length).toBe(0); // not finished yet
+  expect(first.output().length).toBe(0); // not finished yet
   const snapshot = first.machine.save();
   const done = await first.machine.run({ timeoutMs: 60_000 });
   expect(done).toEqual({ reason: 'exit', status: 1 });
-  const expected = String.fromCharCode(...first.output);
+  const expected = first.text();
 
-  const second = await createGuestMachine(g.rom);
+  const second = await createGuestMachine(tcg, g.rom, { layout: 'qemu-pc' });
   second.machine.load(snapshot);
   const resumed = await second.machine.run({ timeoutMs: 60_000 });
   expect(resumed).toEqual({ reason: 'exit', status: 1 });
-  expect(String.fromCharCode(...second.output)).toBe(expected);
+  expect(second.text()).toBe(expected);
   expect(expected).toMatch(/^[0-9a-f]{8}\n$/);
 }, 60_000);

@@ -1,7 +1,7 @@
+import { liveQemuReference, qemuAvailability, runRomGuest } from '@tsvm/x86-testsuite';
 import { describe, expect, test } from 'vitest';
-import { loadGuest } from '../harness/fixtures.js';
-import { qemuAvailable, runQemu } from '../harness/qemu.js';
-import { runGuest } from '../harness/tcg-runner.js';
+import { tcg } from '../../src/index.js';
+import { guests } from '../guest-directory.js';
 
 /**
  * The transcendental guest (guests/src/x87trans.asm) against QEMU within a stated tolerance:
@@ -73,9 +73,9 @@ export function compareTranscripts(
 
 describe('x87 transcendentals against QEMU, within the stated tolerance', () => {
   test('FSIN FCOS FSINCOS FPTAN F2XM1 FPATAN FYL2X FYL2XP1', async () => {
-    const g = loadGuest('x87trans');
-    const expected = LIVE && qemuAvailable() ? runQemu(g.rom).text : g.expected;
-    const r = await runGuest(g.rom);
+    const g = guests.load('x87trans');
+    const expected = LIVE && qemuAvailability().available ? liveQemuReference(g.rom).text : g.expected;
+    const r = await runRomGuest(tcg, g);
     expect(r.stop).toEqual({ reason: 'exit', status: g.status });
     const { worst, problems } = compareTranscripts(expected, r.text);
     console.log(`x87 transcendentals: worst distance from QEMU in ulps ${JSON.stringify(worst)}`);
