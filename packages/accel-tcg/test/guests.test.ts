@@ -14,13 +14,17 @@ const LIVE = process.env.TSVM_LIVE_QEMU === '1';
 const REGENERATE = process.env.TSVM_QEMU_FIXTURES === '1';
 const SYSTEM_GUESTS = new Set(['paging', 'priv', 'v86', 'dfault', 'sys', 'debug']);
 
-test.runIf(REGENERATE)('QEMU fixtures are rewritten (TSVM_QEMU_FIXTURES=1)', () => {
-  const only = process.env.TSVM_GUESTS?.trim();
-  for (const name of only ? only.split(/\s+/) : guests.names()) {
-    const q = guests.regenerate(name);
-    console.info(`${name}: ${q ? `status ${q.status}, ${q.text.length} bytes` : 'SDM reference, skipped'}`);
-  }
-}, 600_000);
+test.runIf(REGENERATE)(
+  'QEMU fixtures are rewritten (TSVM_QEMU_FIXTURES=1)',
+  () => {
+    const only = process.env.TSVM_GUESTS?.trim();
+    for (const name of only ? only.split(/\s+/) : guests.names()) {
+      const q = guests.regenerate(name);
+      console.info(`${name}: ${q ? `status ${q.status}, ${q.text.length} bytes` : 'SDM reference, skipped'}`);
+    }
+  },
+  600_000,
+);
 
 describe('CPU test guests match the QEMU reference', () => {
   // The transcendental guest is compared within a tolerance by test/x87/transcendental.test.ts.
