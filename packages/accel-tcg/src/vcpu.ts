@@ -10,6 +10,7 @@ import { BlockCompiler } from './jit/block-compiler.js';
 import { Exit } from './jit/block-emitter.js';
 import { LockstepChecker } from './jit/lockstep.js';
 import { defaultJitMode, type TcgOptions } from './jit/options.js';
+import { MAX_TRACE_INSNS, type Trace } from './jit/trace.js';
 import { CodePages } from './mmu/code-pages.js';
 import { hasBreakpoints, watchpointsOf } from './mmu/watchpoints.js';
 
@@ -38,13 +39,15 @@ export class TcgVcpu implements AcceleratorVcpu {
     this.state = binding.state as X86CpuState;
     this.cache = new BlockCache(() => this.cpu, code);
     this.cpu = new Cpu(this.state, binding.memory, binding.ports, code);
-    this.jit = new BlockCompiler(this.cpu, options, options.jit ?? defaultJitMode());
+    this.jit = new BlockCompiler(this.cpu, options, options.jit ?? defaultJitMode(), (eip) =>
+      this.cache.blockAt(this.cpu, eip),
+    );
     this.cache.onClear = () => this.jit.evictAll();
     this.cache.onInvalidate = (b) => this.jit.forget(b);
     if (this.jit.enabled && this.jit.mode === 'lockstep')
       this.lockstep = new LockstepChecker(
         this.cpu,
-        (block, upTo) => this.interpretPrefix(block, upTo),
+        (block, trace) => this.interpretTrace(block, trace),
         () => this.jit.hook,
       );
     code.attach({
@@ -157,7 +160,7 @@ export class TcgVcpu implements AcceleratorVcpu {
         block = singleStep ? cache.single(c) : cache.lookup(c);
         if (jit !== undefined && !singleStep) {
           if (block.fn === undefined) jit.consider(block);
-          if (block.fn !== undefined && block.ss32 === c.ss32) {
+          if (block.fn !== undefined && this.mayEnter(block, startRetired, maxInsns)) {
             if (this.lockstep) {
               cache.current = block;
               c.breakBlock = false;
@@ -265,6 +268,22 @@ export class TcgVcpu implements AcceleratorVcpu {
   }
 
   /**
+   * Whether compiled `b` may run now: it was generated for this stack size and these flat
+   * segments; and a trace that spans blocks only while the dispatcher would not act between
+   * them (no event waiting, the instruction limit more than a trace away), so interrupts and
+   * deadlines fall on the block boundaries the interpreter uses. Otherwise the block is
+   * interpreted. `quiet`: the caller knows no event waits.
+   */
+  private mayEnter(b: Block, startRetired: number, maxInsns: number, quiet?: boolean): boolean {
+    const c = this.cpu;
+    if (b.ss32 !== c.ss32 || (b.flat & ~c.flatMask) !== 0) return false;
+    if (!b.spans) return true;
+    if (c.retired - startRetired + MAX_TRACE_INSNS >= maxInsns) return false;
+    const lines = this.binding.interrupts;
+    return quiet ?? (!c.shadow && !lines.hasNmi() && !lines.hasInterrupt());
+  }
+
+  /**
    * Run compiled `block` and, while nothing could make the dispatcher act differently, the
    * compiled blocks that follow it: no interrupt or NMI pending, no interrupt shadow, no stop
    * request, I/O or self-modifying store, fewer than the clock-check period of blocks so far and
@@ -310,25 +329,37 @@ export class TcgVcpu implements AcceleratorVcpu {
         this.jit.consider(next);
         if (next.fn === undefined) return ran;
       }
-      if (next.ss32 !== c.ss32) return ran;
+      // (the chain goes on only while no event waits)
+      if (!this.mayEnter(next, startRetired, maxInsns, true)) return ran;
       b = next;
     }
   }
 
-  /** Interpret the first `upTo` instructions of `block` (lockstep checking's reference run). */
-  private interpretPrefix(block: Block, upTo: number): void {
+  /**
+   * Interpret `trace` (entered at `block`) until the guest's path leaves it (lockstep checking's
+   * reference run: a branch the other way than the trace follows ends it). Returns how many
+   * instructions ran (a fault propagates, its instruction not counted as retired).
+   */
+  private interpretTrace(block: Block, trace: Trace): number {
     const c = this.cpu;
     this.cache.current = block;
     c.breakBlock = false;
-    const insns = block.insns;
+    const e0 = c.eip;
+    const n = trace.insns.length;
     let k = 0;
     try {
-      for (; k < upTo; k++) {
-        const insn = insns[k];
+      for (; k < n; k++) {
+        const insn = trace.insns[k];
         c.ip = c.eip;
         c.eip = c.code32 ? (c.eip + insn.len) >>> 0 : (c.eip + insn.len) & 0xffff;
         insn.exec(c, insn);
-        if (c.breakBlock) {
+        // (where the compiled code leaves: a stop request, a segment it assumed flat changed, or
+        // a branch the other way than the trace follows)
+        if (
+          c.breakBlock ||
+          (block.flat & ~c.flatMask) !== 0 ||
+          (k + 1 < n && c.eip !== (e0 + trace.at[k + 1]) >>> 0)
+        ) {
           k++;
           break;
         }
@@ -338,6 +369,7 @@ export class TcgVcpu implements AcceleratorVcpu {
       throw e;
     }
     c.retired += k;
+    return k;
   }
 
   /** Instruction breakpoints (DR7 L/G bits with R/W = 00): #DB before the instruction runs. */

@@ -7,6 +7,7 @@ import { forgetNotice } from '../src/jit/block-compiler.js';
 import { forgetFunctionProbe } from '../src/jit/function-support.js';
 import { defaultJitMode } from '../src/jit/options.js';
 import { guests } from './guest-directory.js';
+import { bareMachine } from './harness/bare-machine.js';
 
 /** A tcg accelerator with `options` that hands out its vCPUs (to look at the compiler's counters). */
 function accelerator(options: TcgOptions): { accel: TcgAccelerator; vcpu: () => TcgVcpu } {
@@ -81,6 +82,61 @@ describe('compiled code behaves as the interpreter', () => {
     await runChecked('except', { jit: 'on', hotThreshold: 0 });
   }, 60_000);
 
+  test('traces follow jumps, calls and branches on the page, and change nothing', async () => {
+    const traced = await runChecked('bench', { jit: 'on', hotThreshold: 2 });
+    const single = await runChecked('bench', { jit: 'on', hotThreshold: 2, traces: false });
+    const longest = (v: TcgVcpu) =>
+      Math.max(...[...v.jit.live()].map((b) => b.trace!.insns.length - b.insns.length));
+    // Some compiled block runs instructions of the blocks after it; without traces none does.
+    expect(longest(traced.vcpu)).toBeGreaterThan(0);
+    expect(longest(single.vcpu)).toBe(0);
+    expect(traced.vcpu.instructionsRetired).toBe(single.vcpu.instructionsRetired);
+  }, 60_000);
+
+  test('instruction limits stop compiled traces at the block boundaries the interpreter stops at', async () => {
+    // Run the bench guest in slices of 997 instructions: every slice must end at the same EIP
+    // and retired count with compiled traces as interpreted (deadlines, hence timer
+    // interrupts under the instruction clock, land on the same instruction).
+    const slices: Record<string, string[]> = {};
+    for (const jit of ['off', 'on'] as const) {
+      const { accel, vcpu } = accelerator({ jit, hotThreshold: 0 });
+      await createGuestMachine(accel, guests.load('bench').rom, { layout: 'qemu-pc' });
+      const v = vcpu();
+      slices[jit] = Array.from({ length: 250 }, () => {
+        const exit = v.run({ deadlineNs: Number.POSITIVE_INFINITY, maxInstructions: 997 });
+        return `${exit.kind} ${v.cpu.eip.toString(16)} ${v.instructionsRetired}`;
+      });
+    }
+    // (the guest halts after about 280,000 instructions: 250 slices all end at the limit)
+    expect(slices.on.every((s) => s.startsWith('yield '))).toBe(true);
+    expect(slices.on).toEqual(slices.off);
+  }, 60_000);
+
+  test('a segment loaded in the middle of a compiled block (LDS) is used by the rest of it', async () => {
+    // bits 32: mov ecx, 100 / again: lds esi, [0x7e00] / mov eax, [0] / add ebx, eax / mov dx, 0x10 /
+    // mov ds, dx / mov edi, [0] / dec ecx / jnz again / mov eax, ebx / out 0xf4, al
+    // (the flat read of linear 0 puts its page in the TLB, where a wrong flat-DS read would hit)
+    const program = 'b964000000c535007e0000a10000000001c366ba10008eda8b3d000000004975e489d8e6f4';
+    const results: Record<string, number> = {};
+    for (const jit of ['off', 'on', 'lockstep'] as const) {
+      const { accel } = accelerator({ jit, hotThreshold: 0 });
+      const { machine, state } = await bareMachine({ protectedMode: true, accelerator: accel });
+      machine.memory.load(0x7c00, Buffer.from(program, 'hex'));
+      // GDT: null, flat code, flat data (0x10), data based at 0x10000 (0x18); far pointer 0x18:0.
+      const gdt = '0000000000000000 ffff0000009bcf00 ffff00000093cf00 ffff000001934000';
+      machine.memory.load(0x7f00, Buffer.from(gdt.replaceAll(' ', ''), 'hex'));
+      state.gdt = { base: 0x7f00, baseHigh: 0, limit: 0x1f };
+      machine.memory.write(0x7e00, 4, 0);
+      machine.memory.write(0x7e04, 2, 0x18);
+      machine.memory.write(0x0, 4, 1000); // what a flat DS would read
+      machine.memory.write(0x10000, 4, 7); // what DS = 0x18 reads
+      const stop = await machine.run({ timeoutMs: 10_000 });
+      expect(stop.reason, JSON.stringify(stop)).toBe('exit');
+      results[jit] = machine.vcpus[0].state.gprLow[3];
+    }
+    expect(results).toEqual({ off: 700, on: 700, lockstep: 700 });
+  }, 60_000);
+
   test('a tiny code budget evicts compiled code and changes nothing', async () => {
     const { vcpu } = await runChecked('bench', { jit: 'on', hotThreshold: 0, codeBudgetBytes: 16384 });
     expect(vcpu.jit.evictions).toBeGreaterThan(0);
@@ -91,7 +147,7 @@ describe('compiled code behaves as the interpreter', () => {
 describe('bounded memory', () => {
   test('a guest that keeps writing new code stays within the compiled-code budget', async () => {
     const rom = new Uint8Array(readFileSync(new URL('../guests/jit/codegen.bin', import.meta.url)));
-    const { accel, vcpu } = accelerator({ jit: 'on', codeBudgetBytes: 64 * 1024 });
+    const { accel, vcpu } = accelerator({ jit: 'on', hotThreshold: 24, codeBudgetBytes: 64 * 1024 });
     const { machine, output } = await createGuestMachine(accel, rom, { layout: 'qemu-pc' });
     machine.memory.write(0x7000, 4, 1500); // rounds
     const stop = await machine.run({ timeoutMs: 120_000 });

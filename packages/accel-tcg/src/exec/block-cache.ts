@@ -1,6 +1,7 @@
 import { decode } from '../decode/decoder.js';
 import type { Insn } from '../decode/insn.js';
 import type { CompiledBlock } from '../jit/compile-block.js';
+import type { Trace } from '../jit/trace.js';
 import type { CodePages } from '../mmu/code-pages.js';
 import { type Cpu, Seg } from './cpu.js';
 import { CpuFault, Vec } from './fault.js';
@@ -29,9 +30,15 @@ export class Block {
   fnBytes = 0;
   /** The stack size the compiled code was generated for (it runs only while SS matches). */
   ss32 = false;
-  /** Direct links for the static exits (fall-through, taken), valid while the MMU generation matches. */
-  readonly links: (Block | undefined)[] = [undefined, undefined];
-  readonly linkGen = [-1, -1];
+  /** Segments the compiled code assumes flat (`Cpu.flatMask` bits; it runs only while they are). */
+  flat = 0;
+  /** The compiled trace goes on into the blocks after this one. */
+  spans = false;
+  /** What the compiled function runs (this block, then the blocks it follows on its page). */
+  trace: Trace | undefined = undefined;
+  /** Direct links per static exit of the compiled code, valid while the MMU generation matches. */
+  links: (Block | undefined)[] = [];
+  linkGen: number[] = [];
   constructor(
     readonly insns: Insn[],
     /** Cache key: physical address × 2 + code32. */
@@ -117,6 +124,31 @@ export class BlockCache {
       this.jump[slot] = b;
     }
     return b;
+  }
+
+  /**
+   * The cached block at CS:`eip` in the current mode, translated if needed (the block compiler
+   * follows direct transfers with it); undefined where there is no cacheable block (outside the
+   * code segment, a fetch or decode fault, code outside RAM).
+   */
+  blockAt(c: Cpu, eip: number): Block | undefined {
+    if (eip > c.csLimit) return undefined;
+    const lin = (c.sbase[Seg.CS] + eip) >>> 0;
+    const saved = c.eip;
+    try {
+      const phys = c.mmu.translateFetch(lin);
+      const key = phys * 2 + (c.code32 ? 1 : 0);
+      const known = this.blocks.get(key);
+      if (known) return known;
+      c.eip = eip;
+      const b = this.translate(c, lin, phys, key, MAX_BLOCK_INSNS, true);
+      return b.key >= 0 ? b : undefined;
+    } catch (e) {
+      if (e instanceof CpuFault) return undefined;
+      throw e;
+    } finally {
+      c.eip = saved;
+    }
   }
 
   /** Decode a single instruction at CS:EIP without caching it (single-step, breakpoints). */

@@ -46,6 +46,8 @@ export class Cpu implements FlagState {
   segs: SegmentRegister[] = [];
   /** Segment base per register (unsigned). */
   readonly sbase = new Float64Array(6);
+  /** Segment registers (bit per number) with base 0 and every offset readable and writable. */
+  flatMask = 0;
   /** Inclusive offset range valid for reads / writes (empty when not readable / writable). */
   readonly rlo = new Float64Array(6);
   readonly rhi = new Float64Array(6);
@@ -75,6 +77,7 @@ export class Cpu implements FlagState {
   deliveries = 0;
   /** Instructions retired since the vCPU was created. */
   retired = 0;
+
   /** Port I/O accesses so far (lockstep checking cannot replay a block that did any). */
   ioCount = 0;
   /** The machine wants the vCPU back (set by the run loop; polled after I/O). */
@@ -185,6 +188,9 @@ export class Cpu implements FlagState {
     this.rhi[i] = readable ? hi : 0;
     this.wlo[i] = writable ? lo : 1;
     this.whi[i] = writable ? hi : 0;
+    // Flat: base 0, every offset readable and writable (compiled code drops the range checks).
+    const flat = this.sbase[i] === 0 && lo === 0 && hi === 0xffffffff && readable && writable;
+    this.flatMask = flat ? this.flatMask | (1 << i) : this.flatMask & ~(1 << i);
     if (i === Seg.CS) {
       this.code32 = sg.db && this.pe && !this.v86;
       this.csLimit = sg.limit >>> 0;

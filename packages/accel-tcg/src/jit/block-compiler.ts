@@ -1,8 +1,10 @@
 import type { Block } from '../exec/block-cache.js';
 import type { Cpu } from '../exec/cpu.js';
-import { type CompiledBlock, compileBlock, type SourceHook } from './compile-block.js';
+import { Seg } from '../exec/cpu.js';
+import { type CompiledBlock, compileTrace, type SourceHook } from './compile-block.js';
 import { canMakeFunctions } from './function-support.js';
 import { DEFAULT_CODE_BUDGET_BYTES, defaultHotThreshold, type JitMode, type TcgOptions } from './options.js';
+import { buildTrace, singleBlockTrace } from './trace.js';
 
 let noticeGiven = false;
 
@@ -23,7 +25,7 @@ export class BlockCompiler {
   bytes = 0;
   compiledCount = 0;
   evictions = 0;
-  private readonly live = new Set<Block>();
+  private readonly liveSet = new Set<Block>();
   /**
    * Physical page → times its compiled code was dropped by code writes. A page that keeps being
    * rewritten (a guest generating code) needs twice the entries per drop before it is compiled
@@ -33,11 +35,17 @@ export class BlockCompiler {
   /** Test hook: rewrites generated source (plants bugs for the lockstep harness). */
   hook: SourceHook | undefined;
 
+  /** Whether compiled code follows direct transfers on the same page (superblocks). */
+  readonly follow: boolean;
+
   constructor(
     private readonly cpu: Cpu,
     options: TcgOptions,
     mode: JitMode,
+    /** The cached block at an EIP of the current code segment (undefined: none to follow). */
+    private readonly blockAt: (eip: number) => Block | undefined = () => undefined,
   ) {
+    this.follow = options.traces ?? true;
     this.mode = mode;
     let enabled = mode !== 'off';
     if (enabled && !canMakeFunctions()) {
@@ -63,35 +71,52 @@ export class BlockCompiler {
   }
 
   compile(block: Block): CompiledBlock {
-    const { fn, source } = compileBlock(this.cpu, block, { hook: this.hook });
+    const c = this.cpu;
+    const e0 = c.eip;
+    const trace = this.follow
+      ? buildTrace(block, (c.sbase[Seg.CS] + e0) >>> 0, (off) => this.blockAt((e0 + off) >>> 0))
+      : singleBlockTrace(block);
+    const { fn, source, slots, assumedFlat } = compileTrace(c, block, trace, { hook: this.hook });
     if (this.bytes + source.length > this.budget) this.evictAll();
     this.bytes += source.length;
     this.compiledCount++;
     block.fn = fn;
+    block.trace = trace;
+    block.links = new Array(slots).fill(undefined);
+    block.linkGen = new Array(slots).fill(-1);
     block.fnBytes = source.length;
     block.ss32 = this.cpu.ss32;
-    this.live.add(block);
+    block.flat = assumedFlat;
+    block.spans = trace.insns.length > block.insns.length;
+    this.liveSet.add(block);
     return fn;
+  }
+
+  /** The blocks whose compiled code is current (tests look at their traces). */
+  live(): ReadonlySet<Block> {
+    return this.liveSet;
   }
 
   /** A code write dropped `block`: its compiled code no longer counts against the budget. */
   forget(block: Block): void {
-    if (!this.live.delete(block)) return;
+    if (!this.liveSet.delete(block)) return;
     if (this.rewrites.size >= 65536) this.rewrites.clear();
     this.rewrites.set(block.physPage, (this.rewrites.get(block.physPage) ?? 0) + 1);
     this.bytes -= block.fnBytes;
     block.fn = undefined;
-    block.links[0] = block.links[1] = undefined;
+    block.trace = undefined;
+    block.links.fill(undefined);
   }
 
   /** Drop every compiled function (budget reached, or the block cache was cleared). */
   evictAll(): void {
-    for (const b of this.live) {
+    for (const b of this.liveSet) {
       b.fn = undefined;
+      b.trace = undefined;
       b.hits = 0;
-      b.links[0] = b.links[1] = undefined;
+      b.links.fill(undefined);
     }
-    this.live.clear();
+    this.liveSet.clear();
     this.bytes = 0;
     this.evictions++;
   }

@@ -1,17 +1,16 @@
 import type { Insn } from '../decode/insn.js';
 import type { FlagSource } from './flag-source.js';
+import { afterOf, type Trace } from './trace.js';
 
 /**
- * Exit codes a compiled block returns: how the run loop may continue without the dispatcher.
- * `Next`/`Taken` leave for a target known when the block was compiled (the run loop links
- * them); `Lookup` for a computed target (RET, indirect jumps); `Dispatch` after an instruction
- * run by its handler, or a stop request: back to the full dispatcher.
+ * What a compiled function returns: a static exit's slot (0, 1, …: a target known when it was
+ * compiled, which the run loop links directly), or `Lookup` for a computed target (RET, indirect
+ * jumps), or `Dispatch` after an instruction run by its handler, or a stop request: back to the
+ * full dispatcher.
  */
 export const enum Exit {
-  Next = 0,
-  Taken = 1,
-  Lookup = 2,
-  Dispatch = 3,
+  Lookup = -1,
+  Dispatch = -2,
 }
 
 /**
@@ -38,11 +37,22 @@ export class BlockEmitter {
   /** Handler-run instructions (their state lives in `c` when they fault). */
   readonly handlerRun = new Set<number>();
 
+  /** Static exits emitted so far (each returns its own slot number). */
+  slots = 0;
+  readonly insns: readonly Insn[];
+
+  /** Segments flat when compiled, whose accesses skip the base and range checks (`c.flatMask` bits). */
+  private readonly flatNow: number;
+  /** The flat segments the generated code relies on (checked before it runs, and after handlers). */
+  assumedFlat = 0;
+
   constructor(
-    readonly insns: readonly Insn[],
-    /** Offset of each instruction from the block start, and the block length (last entry). */
-    readonly offsets: readonly number[],
-  ) {}
+    readonly trace: Trace,
+    flatMask = 0,
+  ) {
+    this.flatNow = flatMask;
+    this.insns = trace.insns;
+  }
 
   tmp(): string {
     return `t${this.temps++}`;
@@ -56,9 +66,24 @@ export class BlockEmitter {
     this.out.push(s);
   }
 
-  /** EIP of the instruction at offset index `k` (k = insns.length: the block end). */
+  /** EIP of instruction `k`. */
   eipAt(k: number): string {
-    return `((e0 + ${this.offsets[k]}) >>> 0)`;
+    return `((e0 + ${this.trace.at[k]}) >>> 0)`;
+  }
+
+  /** Where execution goes on after instruction `k` when it does not leave (a store's resume point). */
+  succEip(k: number): string {
+    return k + 1 < this.insns.length ? this.eipAt(k + 1) : this.nextEip(k);
+  }
+
+  /** Whether `k` is the trace's last instruction (the generated code leaves after it). */
+  isLast(k: number): boolean {
+    return k === this.insns.length - 1;
+  }
+
+  /** EIP just past instruction `k` in memory (its fall-through, return address, branch base). */
+  nextEip(k: number): string {
+    return `((e0 + ${afterOf(this.trace, k)}) >>> 0)`;
   }
 
   // ---- registers ------------------------------------------------------------------------------
@@ -95,8 +120,13 @@ export class BlockEmitter {
     return this.flags ? this.flags.store() : '';
   }
 
+  /** Leave for a target known now, through a new link slot. */
+  staticExit(done: number, eip: string): void {
+    this.exit(done, eip, this.slots++);
+  }
+
   /** Leave the block: state back into `c`, EIP, retired count. Changes nothing at compile time. */
-  exit(done: number, eip: string, code: Exit): void {
+  exit(done: number, eip: string, code: Exit | number): void {
     this.line(
       `${this.writeBackText()} ${this.flagsText()} c.eip = ${eip}; c.retired += ${done}; return ${code};`,
     );
@@ -104,11 +134,21 @@ export class BlockEmitter {
 
   /** Stop after instruction `k` if a store invalidated this block or asked for an exit. */
   checkBreak(k: number): void {
-    this.line(`if (c.breakBlock) { ${this.exitText(k + 1, this.eipAt(k + 1), Exit.Dispatch)} }`);
+    this.line(`if (c.breakBlock) { ${this.exitText(k + 1, this.succEip(k), Exit.Dispatch)} }`);
   }
 
-  private exitText(done: number, eip: string, code: Exit): string {
+  private exitText(done: number, eip: string, code: Exit | number): string {
     return `${this.writeBackText()} ${this.flagsText()} c.eip = ${eip}; c.retired += ${done}; return ${code};`;
+  }
+
+  /**
+   * After followed transfer `k`, where the trace enters its next block: leave for the dispatcher
+   * if an MMIO access may have raised an interrupt, which the interpreter would take here. (The
+   * run loop only enters a trace that spans blocks when no event waits and the instruction limit
+   * is further than a trace away, so deadlines fall on the interpreter's block boundaries too.)
+   */
+  blockBoundary(k: number): void {
+    this.line(`if (M.ioHappened) { ${this.exitText(k + 1, this.succEip(k), Exit.Dispatch)} }`);
   }
 
   /** Run instruction `k` through its table handler (everything the translator does not know). */
@@ -118,14 +158,17 @@ export class BlockEmitter {
     if (this.flags) this.line(this.flags.store());
     this.flags = undefined;
     this.handlerRun.add(k);
-    this.line(`c.ip = ${this.eipAt(k)}; c.eip = ${this.eipAt(k + 1)}; pos = ${~k};`);
+    this.line(`c.ip = ${this.eipAt(k)}; c.eip = ${this.nextEip(k)}; pos = ${~k};`);
     this.line(`H[${k}](c, I[${k}]);`);
-    if (k === this.insns.length - 1) {
+    if (this.isLast(k)) {
       // The handler set EIP (a transfer, or the next instruction).
       this.line(`c.retired += ${k + 1}; return ${Exit.Dispatch};`);
       return;
     }
-    this.line(`if (c.breakBlock) { c.retired += ${k + 1}; return ${Exit.Dispatch}; }`);
+    // A handler may have loaded a segment register the code after it assumes flat.
+    this.line(
+      `if (c.breakBlock || (c.flatMask & ASSUMED_FLAT) !== ASSUMED_FLAT) { c.retired += ${k + 1}; return ${Exit.Dispatch}; }`,
+    );
     this.line('r0 = r[0]; r1 = r[1]; r2 = r[2]; r3 = r[3]; r4 = r[4]; r5 = r[5]; r6 = r[6]; r7 = r[7];');
   }
 
@@ -155,8 +198,8 @@ export class BlockEmitter {
     const l = this.tmp();
     const x = this.tmp();
     const v = this.tmp();
-    this.line(`${o} = ${off}; ${l} = (c.sbase[${seg}] + ${o}) | 0; ${x} = (${l} >>> 12) & 4095;`);
-    const fast = `${o} >= c.rlo[${seg}] && ${o} <= c.rhi[${seg}] - ${size - 1} && M.tagR[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
+    this.line(`${o} = ${off}; ${this.linear(seg, o, l)} ${x} = (${l} >>> 12) & 4095;`);
+    const fast = `${this.inRange(seg, o, size, 'r')}M.tagR[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
     const p = `((${l} & 4095) + MO[${x}])`;
     if (size === 1) {
       this.line(`${v} = ${fast} ? MM[${x}][${p}] : c.read8(${seg}, ${o});`);
@@ -172,13 +215,35 @@ export class BlockEmitter {
     return v;
   }
 
+  /**
+   * `l = linear address` of `seg:o`. A segment that is flat at compile time is assumed to stay
+   * so (the run loop checks `c.flatMask` before entering): its base is 0.
+   */
+  private linear(seg: number, o: string, l: string): string {
+    if (this.flatNow & (1 << seg)) {
+      this.assumedFlat |= 1 << seg;
+      return `${l} = ${o} | 0;`;
+    }
+    return `${l} = (c.sbase[${seg}] + ${o}) | 0;`;
+  }
+
+  /**
+   * The inline segment range check of an access (`r` read, `w` write), with a trailing `&&`.
+   * A flat segment needs none: its only failing case, an access wrapping past 4 GiB, also
+   * crosses a page, so the TLB condition sends it to the checked slow path.
+   */
+  private inRange(seg: number, o: string, size: number, kind: 'r' | 'w'): string {
+    if (this.flatNow & (1 << seg)) return '';
+    return `${o} >= c.${kind}lo[${seg}] && ${o} <= c.${kind}hi[${seg}] - ${size - 1} && `;
+  }
+
   /** Store `v` (`size` bytes) at `seg:off`. The caller checks `c.breakBlock` after the instruction. */
   write(seg: number, off: string, size: number, v: string): void {
     const o = this.tmp();
     const l = this.tmp();
     const x = this.tmp();
-    this.line(`${o} = ${off}; ${l} = (c.sbase[${seg}] + ${o}) | 0; ${x} = (${l} >>> 12) & 4095;`);
-    const fast = `${o} >= c.wlo[${seg}] && ${o} <= c.whi[${seg}] - ${size - 1} && M.tagW[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
+    this.line(`${o} = ${off}; ${this.linear(seg, o, l)} ${x} = (${l} >>> 12) & 4095;`);
+    const fast = `${this.inRange(seg, o, size, 'w')}M.tagW[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
     const p = `((${l} & 4095) + MO[${x}])`;
     if (size === 1) this.line(`if (${fast}) MM[${x}][${p}] = ${v}; else c.write8(${seg}, ${o}, ${v});`);
     else if (size === 2)
@@ -202,8 +267,8 @@ export class BlockEmitter {
     const x = this.tmp();
     const p = this.tmp();
     const v = this.tmp();
-    this.line(`${o} = ${off}; ${l} = (c.sbase[${seg}] + ${o}) | 0; ${x} = (${l} >>> 12) & 4095;`);
-    const fast = `${o} >= c.wlo[${seg}] && ${o} <= c.whi[${seg}] - ${size - 1} && M.tagW[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
+    this.line(`${o} = ${off}; ${this.linear(seg, o, l)} ${x} = (${l} >>> 12) & 4095;`);
+    const fast = `${this.inRange(seg, o, size, 'w')}M.tagW[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
     const at = `((${l} & 4095) + MO[${x}])`;
     const load =
       size === 1
@@ -245,7 +310,9 @@ export class BlockEmitter {
       .join('\n      ');
     const temps =
       this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, n) => `t${n} = 0`).join(', ')};` : '';
-    const offsets = `[${this.offsets.join(', ')}]`;
+    const at = `[${this.trace.at.join(', ')}]`;
+    const lens = `[${this.insns.map((i) => i.len).join(', ')}]`;
+    const body = this.out.join('\n    ').replaceAll('ASSUMED_FLAT', String(this.assumedFlat));
     return `return function ${name}(c) {
   const r = c.r;
   const e0 = c.eip;
@@ -253,7 +320,7 @@ export class BlockEmitter {
   let pos = 0;
   ${temps}
   try {
-    ${this.out.join('\n    ')}
+    ${body}
   } catch (e) {
     if (pos >= 0) {
       // A translated instruction faulted: its effects are not there yet, earlier ones are.
@@ -261,9 +328,9 @@ export class BlockEmitter {
       switch (pos) {
       ${flagCases}
       }
-      const offs = ${offsets};
-      c.ip = (e0 + offs[pos]) >>> 0;
-      c.eip = (e0 + offs[pos + 1]) >>> 0;
+      const at = ${at};
+      c.ip = (e0 + at[pos]) >>> 0;
+      c.eip = (e0 + at[pos] + ${lens}[pos]) >>> 0;
       c.retired += pos;
     } else {
       c.retired += ~pos;

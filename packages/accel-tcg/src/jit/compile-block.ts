@@ -2,12 +2,13 @@ import type { Block } from '../exec/block-cache.js';
 import type { Cpu } from '../exec/cpu.js';
 import { CpuFault, Vec } from '../exec/fault.js';
 import { condition, lazyCarry, parity } from '../exec/flags.js';
-import { BlockEmitter, Exit } from './block-emitter.js';
+import { BlockEmitter, type Exit } from './block-emitter.js';
 import { type FunctionMaker, makeFunction } from './function-support.js';
+import type { Trace } from './trace.js';
 import { translate } from './translate.js';
 
-/** A compiled block: runs the whole block on `c` and says how it left (an `Exit`). */
-export type CompiledBlock = (c: Cpu) => Exit;
+/** A compiled trace: runs on `c` and says how it left (a static exit's slot, or an `Exit`). */
+export type CompiledBlock = (c: Cpu) => Exit | number;
 
 /** PF by result byte, as the generated code reads it. */
 const PARITY = Uint8Array.from({ length: 256 }, (_, v) => parity(v));
@@ -27,53 +28,59 @@ export type SourceHook = (source: string, block: Block) => string;
 export interface CompiledSource {
   readonly fn: CompiledBlock;
   readonly source: string;
-  /** How many of the block's instructions were translated (the rest run their handlers). */
+  /** How many of the trace's instructions were translated (the rest run their handlers). */
   readonly translated: number;
+  /** Its static exits (the link slots the run loop keeps for it). */
+  readonly slots: number;
+  /** Segments it assumes flat (`Cpu.flatMask` bits): it may only run while they are. */
+  readonly assumedFlat: number;
 }
 
-/** Generate the JavaScript source of `block` (32-bit code), or of its first `upTo` instructions. */
-export function blockSource(block: Block, upTo = block.insns.length): { source: string; translated: number } {
-  const insns = block.insns.slice(0, upTo);
-  const offsets: number[] = [0];
-  for (const i of insns) offsets.push(offsets[offsets.length - 1] + i.len);
-  const e = new BlockEmitter(insns, offsets);
+/** Generate the JavaScript source of `trace` (32-bit code). */
+export function traceSource(
+  trace: Trace,
+  name: string,
+  flatMask = 0,
+): { source: string; translated: number; slots: number; assumedFlat: number } {
+  const insns = trace.insns;
+  const e = new BlockEmitter(trace, flatMask);
   let translated = 0;
   let exited = false;
   for (let k = 0; k < insns.length; k++) {
     if (translate(e, k, insns[k])) {
       translated++;
-      // Near transfers emit their own exits (they always end a block).
-      exited = insns[k].ends;
+      // Near transfers that are not followed emit their own exits (they end the trace).
+      exited = insns[k].ends && trace.follow[k] === undefined;
     } else {
       e.callHandler(k);
-      exited = k === insns.length - 1;
+      exited = e.isLast(k);
     }
   }
-  if (!exited)
-    e.exit(insns.length, e.eipAt(insns.length), upTo < block.insns.length ? Exit.Dispatch : Exit.Next);
-  const name = `block_${block.key.toString(16)}`;
-  return { source: e.source(name), translated };
+  if (!exited) e.staticExit(insns.length, e.nextEip(insns.length - 1));
+  return { source: e.source(name), translated, slots: e.slots, assumedFlat: e.assumedFlat };
 }
 
-/** Compile `block` for `cpu` (its MMU arrays are bound into the function). */
-export function compileBlock(
+/** Compile `trace` (entered at `block`) for `cpu` (its MMU arrays are bound into the function). */
+export function compileTrace(
   cpu: Cpu,
   block: Block,
-  options: { upTo?: number; hook?: SourceHook; make?: FunctionMaker } = {},
+  trace: Trace,
+  options: { hook?: SourceHook; make?: FunctionMaker } = {},
 ): CompiledSource {
-  const { source: generated, translated } = blockSource(block, options.upTo);
+  const name = `block_${block.key.toString(16)}`;
+  const { source: generated, translated, slots, assumedFlat } = traceSource(trace, name, cpu.flatMask);
   const source = options.hook ? options.hook(generated, block) : generated;
   const make = options.make ?? makeFunction;
   const factory = make(['H', 'I', 'X', 'M', 'MM', 'MO', 'P'], source);
-  const handlers = block.insns.map((i) => i.exec);
+  const handlers = trace.insns.map((i) => i.exec);
   const fn = factory(
     handlers,
-    block.insns,
+    trace.insns,
     HELPERS,
     cpu.mmu,
     cpu.mmu.mem,
     cpu.mmu.off,
     PARITY,
   ) as CompiledBlock;
-  return { fn, source, translated };
+  return { fn, source, translated, slots, assumedFlat };
 }

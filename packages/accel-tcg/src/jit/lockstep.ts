@@ -1,11 +1,13 @@
 import type { SegmentRegister } from '@tsvm/arch-x86';
+import type { Insn } from '../decode/insn.js';
 import { ONE_BYTE, TWO_BYTE } from '../decode/opcode-table.js';
 import type { Block } from '../exec/block-cache.js';
 import type { Cpu } from '../exec/cpu.js';
 import { CpuFault } from '../exec/fault.js';
 import { LazyOp, materialize } from '../exec/flags.js';
 import type { Exit } from './block-emitter.js';
-import { type CompiledBlock, compileBlock, type SourceHook } from './compile-block.js';
+import { type CompiledBlock, compileTrace, type SourceHook } from './compile-block.js';
+import { singleBlockTrace, type Trace, tracePrefix } from './trace.js';
 
 const SEG_FIELDS = [
   'selector',
@@ -253,8 +255,7 @@ export class LockstepMismatch extends Error {
 }
 
 /** Human name of a decoded instruction: mnemonic from the instruction table and opcode. */
-export function describeInsn(block: Block, k: number): string {
-  const i = block.insns[k];
+export function describeInsn(i: Insn): string {
   const spec = i.opc >= 0x100 ? TWO_BYTE[i.opc & 0xff] : ONE_BYTE[i.opc];
   const name = spec.group ? spec.group[i.reg].name : spec.name;
   const opc =
@@ -283,7 +284,8 @@ export class LockstepChecker {
 
   constructor(
     private readonly c: Cpu,
-    private readonly interpret: (block: Block, upTo: number) => void,
+    /** Interpret a trace until the guest's path leaves it; returns the instructions run. */
+    private readonly interpret: (block: Block, trace: Trace) => number,
     private readonly hook: () => SourceHook | undefined,
   ) {
     c.mmu.slowWritesOnly = true;
@@ -304,13 +306,16 @@ export class LockstepChecker {
     c.mmu.undoJournal();
     before.restore(c, a.snap);
     if (a.walked) c.mmu.flush();
+    const trace = block.trace ?? singleBlockTrace(block);
+    let ran = 0;
     const b = this.runOnce(() => {
-      this.interpret(block, block.insns.length);
+      // (a fault leaves `ran` at 0: every prefix is then compared)
+      ran = this.interpret(block, trace);
       return undefined;
     });
     this.blocksCompared++;
     const diff = [...differences(a.snap, b.snap), ...memoryDifferences(c, a.mem, b.mem)];
-    if (diff.length > 0) this.report(block, before, diff);
+    if (diff.length > 0) this.report(block, trace, ran || trace.insns.length, before, diff);
     if (b.fault) throw b.fault;
     return undefined;
   }
@@ -359,22 +364,24 @@ export class LockstepChecker {
     };
   }
 
-  private report(block: Block, before: Snapshot, diff: string[]): never {
+  /** Name the first instruction among the first `ran` of `trace` whose compiled form diverges. */
+  private report(block: Block, trace: Trace, ran: number, before: Snapshot, diff: string[]): never {
     const c = this.c;
     let culprit = -1;
     let culpritDiff: string[] = [];
-    // Pin the first diverging instruction: compile each prefix and compare it alone.
-    for (let upTo = 1; upTo <= block.insns.length && culprit < 0; upTo++) {
+    // Pin the first diverging instruction: compile each prefix of what ran and compare it alone.
+    for (let upTo = 1; upTo <= ran && culprit < 0; upTo++) {
+      const prefix = tracePrefix(trace, upTo);
       c.mmu.undoJournal();
       before.restore(c, new Snapshot().take(c, undefined));
       c.mmu.flush();
-      const { fn } = compileBlock(c, block, { upTo, hook: this.hook() });
+      const { fn } = compileTrace(c, block, prefix, { hook: this.hook() });
       const a = this.runOnce(() => (fn as CompiledBlock)(c));
       c.mmu.undoJournal();
       before.restore(c, a.snap);
       c.mmu.flush();
       const b = this.runOnce(() => {
-        this.interpret(block, upTo);
+        this.interpret(block, prefix);
         return undefined;
       });
       const d = [...differences(a.snap, b.snap), ...memoryDifferences(c, a.mem, b.mem)];
@@ -384,10 +391,10 @@ export class LockstepChecker {
       }
     }
     c.mmu.journal = undefined;
-    const where = `block at CS:EIP ${hex(c.segs[1].selector)}:${hex(before.nums[8])} (${block.insns.length} instructions)`;
+    const where = `block at CS:EIP ${hex(c.segs[1].selector)}:${hex(before.nums[8])} (${trace.insns.length} instructions)`;
     const what =
       culprit >= 0
-        ? `instruction ${culprit} ${describeInsn(block, culprit)} at EIP ${hex(before.nums[8] + block.insns.slice(0, culprit).reduce((n, i) => n + i.len, 0))}: ${culpritDiff.join('; ')}`
+        ? `instruction ${culprit} ${describeInsn(trace.insns[culprit])} at EIP ${hex(before.nums[8] + trace.at[culprit])}: ${culpritDiff.join('; ')}`
         : `the whole block differs (no single prefix does): ${diff.join('; ')}`;
     throw new LockstepMismatch(
       `lockstep: compiled code and interpreter differ in the ${where}: ${what}`,

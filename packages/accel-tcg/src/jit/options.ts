@@ -14,6 +14,11 @@ export interface TcgOptions {
   readonly jit?: JitMode;
   /** Executions of a block before it is compiled (default 24; `lockstep` uses 0). */
   readonly hotThreshold?: number;
+  /**
+   * Whether a compiled function follows direct jumps, calls and conditional branches to more
+   * blocks of the same page (default true; false compiles each block alone).
+   */
+  readonly traces?: boolean;
   /** Compiled-code budget in bytes of generated source per vCPU; beyond it compiled code is evicted. */
   readonly codeBudgetBytes?: number;
   /** Where the one notice goes when the host forbids `new Function` (default `console.warn`). */
@@ -57,6 +62,8 @@ export function checkOptions(o: TcgOptions): void {
     throw new Error(`tcg: jit must be one of ${JIT_MODES.join(', ')}, not '${String(o.jit)}'`);
   if (o.hotThreshold !== undefined && !(Number.isSafeInteger(o.hotThreshold) && o.hotThreshold >= 0))
     throw new Error(`tcg: hotThreshold must be a non-negative integer, not '${String(o.hotThreshold)}'`);
+  if (o.traces !== undefined && typeof o.traces !== 'boolean')
+    throw new Error(`tcg: traces must be true or false, not '${String(o.traces)}'`);
   if (
     o.codeBudgetBytes !== undefined &&
     !(Number.isSafeInteger(o.codeBudgetBytes) && o.codeBudgetBytes >= 4096)

@@ -13,7 +13,7 @@ import { conditionExpr, eagerSource, type LopName, lazySource } from './flag-sou
 export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
   if (!i.a32 || i.lock || i.rep) return false;
   const o = i.opc;
-  const last = k === e.insns.length - 1;
+  const last = e.isLast(k);
   // Block-ending instructions other than the near transfers below always use their handlers.
   if (i.ends && !isNearTransfer(i)) return false;
   if (i.size === 2) return false;
@@ -83,22 +83,21 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
         e.set(5, 4, 'r5');
       }
       return true;
-    case 0xe8: {
-      e.begin(k);
-      const t = e.tmp();
-      e.line(`${t} = (${e.eipAt(k + 1)} + ${i.imm | 0}) >>> 0;`);
-      e.line(`if (${t} > c.csLimit) X.gp();`);
-      pushValue(e, e.eipAt(k + 1));
-      e.exit(k + 1, t, Exit.Taken);
-      return true;
-    }
+    case 0xe8:
     case 0xe9:
     case 0xeb: {
       e.begin(k);
       const t = e.tmp();
-      e.line(`${t} = (${e.eipAt(k + 1)} + ${i.imm | 0}) >>> 0;`);
+      e.line(`${t} = (${e.nextEip(k)} + ${i.imm | 0}) >>> 0;`);
       e.line(`if (${t} > c.csLimit) X.gp();`);
-      e.exit(k + 1, t, Exit.Taken);
+      if (o === 0xe8) pushValue(e, e.nextEip(k));
+      if (e.trace.follow[k] === undefined) {
+        e.staticExit(k + 1, t);
+        return true;
+      }
+      // Followed: the trace goes on at the target (a pushed return address may have hit code).
+      if (o === 0xe8) e.checkBreak(k);
+      e.blockBoundary(k);
       return true;
     }
     case 0xc3: {
@@ -141,11 +140,24 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
   if ((o >= 0x70 && o <= 0x7f) || (o >= 0x180 && o <= 0x18f)) {
     e.begin(k);
     const t = e.tmp();
-    e.line(`if (${conditionExpr(e.flags, o & 0xf)}) {`);
-    e.line(`${t} = (${e.eipAt(k + 1)} + ${i.imm | 0}) >>> 0; if (${t} > c.csLimit) X.gp();`);
-    e.exit(k + 1, t, Exit.Taken);
+    const cond = conditionExpr(e.flags, o & 0xf);
+    const target = `${t} = (${e.nextEip(k)} + ${i.imm | 0}) >>> 0; if (${t} > c.csLimit) X.gp();`;
+    const follow = e.trace.follow[k];
+    if (follow === 'taken') {
+      // The trace goes on at the target; falling through leaves it.
+      e.line(`if (!${cond}) {`);
+      e.staticExit(k + 1, e.nextEip(k));
+      e.line('}');
+      e.line(target);
+      e.blockBoundary(k);
+      return true;
+    }
+    e.line(`if (${cond}) {`);
+    e.line(target);
+    e.staticExit(k + 1, t);
     e.line('}');
-    e.exit(k + 1, e.eipAt(k + 1), Exit.Next);
+    if (follow === undefined) e.staticExit(k + 1, e.nextEip(k));
+    else e.blockBoundary(k);
     return true;
   }
   if (o >= 0x190 && o <= 0x19f) {
@@ -358,7 +370,7 @@ function group45(e: BlockEmitter, k: number, i: Insn, last: boolean): boolean {
     const v = i.mem ? e.read(i.seg, e.ea(i), 4) : `r${i.rm}`;
     const t = e.tmp();
     e.line(`${t} = ${v} >>> 0; if (${t} > c.csLimit) X.gp();`);
-    if (i.reg === 2) pushValue(e, e.eipAt(k + 1));
+    if (i.reg === 2) pushValue(e, e.nextEip(k));
     e.exit(k + 1, t, Exit.Lookup);
     return true;
   }

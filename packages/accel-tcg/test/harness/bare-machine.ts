@@ -1,5 +1,5 @@
 import { makeSegment, type X86CpuState, x86Arch } from '@tsvm/arch-x86';
-import { Machine } from '@tsvm/core';
+import { type Accelerator, Machine } from '@tsvm/core';
 import { tcg } from '../../src/index.js';
 
 /**
@@ -7,8 +7,14 @@ import { tcg } from '../../src/index.js';
  * pointed at 0000:7C00 in real mode (or a flat 32-bit protected mode) — for small hand-made
  * programs whose bytes the tests carry (nasm sources are in comments next to them).
  */
-export async function bareMachine(options: { ramBytes?: number; protectedMode?: boolean } = {}) {
-  const machine = await Machine.create({ arch: x86Arch, accelerator: tcg, onShutdown: 'stop' });
+export async function bareMachine(
+  options: { ramBytes?: number; protectedMode?: boolean; accelerator?: Accelerator } = {},
+) {
+  const machine = await Machine.create({
+    arch: x86Arch,
+    accelerator: options.accelerator ?? tcg,
+    onShutdown: 'stop',
+  });
   const ram = machine.memory.addRam('ram', 0, options.ramBytes ?? 0x80000);
   const output: number[] = [];
   machine.ports.register('debugcon', 0xe9, 1, { write: (_p, _s, v) => void output.push(v) });
