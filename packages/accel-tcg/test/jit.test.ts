@@ -39,6 +39,9 @@ describe('options', () => {
     expect(() => new TcgAccelerator({ codeBudgetBytes: 12 })).toThrow(
       "tcg: codeBudgetBytes must be an integer of at least 4096, not '12'",
     );
+    expect(() => new TcgAccelerator({ traces: 'yes' as never })).toThrow(
+      "tcg: traces must be true or false, not 'yes'",
+    );
   });
 
   test('TSVM_TCG_JIT picks the default mode; a bad value is refused', () => {
