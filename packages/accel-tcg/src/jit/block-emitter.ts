@@ -15,8 +15,9 @@ export const enum Exit {
 
 /**
  * Builds the JavaScript source of one block. Generated-code conventions:
- *  - `c` the Cpu, `r` its register array, locals `r0`..`r7` hold the 32-bit registers (int32)
- *    from entry to exit, written back at every exit, before every handler call and on a fault;
+ *  - `c` the Cpu, `r` its register array, locals `r0`..`r7` hold the 32-bit registers the code
+ *    names (int32) from entry to exit, written back at every exit, before every handler call and
+ *    on a fault (registers it never names stay in `r`);
  *  - `e0` the EIP at entry (a block's instructions sit at fixed offsets from it);
  *  - `pos` the index of the instruction running (`~k` while handler k runs: its state is in `c`);
  *  - `t<n>` temporaries, declared at function level so the fault handler can read them.
@@ -25,6 +26,9 @@ export const enum Exit {
  * executor uses only the low half. A 64-bit mode would add `h0`..`h15` locals and the matching
  * `gprHigh` array, with the same load/writeback points (see README "Block compiler").
  */
+/** Where the registers are read back after a handler (filled in with the registers used). */
+const RELOAD = '/*reload*/';
+
 export class BlockEmitter {
   readonly out: string[] = [];
   private temps = 0;
@@ -169,7 +173,7 @@ export class BlockEmitter {
     this.line(
       `if (c.breakBlock || (c.flatMask & ASSUMED_FLAT) !== ASSUMED_FLAT) { c.retired += ${k + 1}; return ${Exit.Dispatch}; }`,
     );
-    this.line('r0 = r[0]; r1 = r[1]; r2 = r[2]; r3 = r[3]; r4 = r[4]; r5 = r[5]; r6 = r[6]; r7 = r[7];');
+    this.line(RELOAD);
   }
 
   /** Start translated instruction `k`. */
@@ -312,11 +316,17 @@ export class BlockEmitter {
       this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, n) => `t${n} = 0`).join(', ')};` : '';
     const at = `[${this.trace.at.join(', ')}]`;
     const lens = `[${this.insns.map((i) => i.len).join(', ')}]`;
-    const body = this.out.join('\n    ').replaceAll('ASSUMED_FLAT', String(this.assumedFlat));
+    const text = this.out.join('\n    ').replaceAll('ASSUMED_FLAT', String(this.assumedFlat));
+    // Only the registers the code names live in locals (loaded, reloaded after handlers, and
+    // written back by the fault handler); the others never leave the register array.
+    const used = [...new Set([...text.matchAll(/\br([0-7])\b/g)].map((m) => Number(m[1])))].sort();
+    const body = text.replaceAll(RELOAD, used.map((n) => `r${n} = r[${n}];`).join(' '));
+    const load = used.length > 0 ? `let ${used.map((n) => `r${n} = r[${n}]`).join(', ')};` : '';
+    const saveAll = used.map((n) => `r[${n}] = r${n};`).join(' ');
     return `return function ${name}(c) {
   const r = c.r;
   const e0 = c.eip;
-  let r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3], r4 = r[4], r5 = r[5], r6 = r[6], r7 = r[7];
+  ${load}
   let pos = 0;
   ${temps}
   try {
@@ -324,7 +334,7 @@ export class BlockEmitter {
   } catch (e) {
     if (pos >= 0) {
       // A translated instruction faulted: its effects are not there yet, earlier ones are.
-      r[0] = r0; r[1] = r1; r[2] = r2; r[3] = r3; r[4] = r4; r[5] = r5; r[6] = r6; r[7] = r7;
+      ${saveAll}
       switch (pos) {
       ${flagCases}
       }
