@@ -1,5 +1,5 @@
 import { makeSegment, x86Arch } from '@tsvm/arch-x86';
-import { type InterruptLines, Machine } from '@tsvm/core';
+import { Machine } from '@tsvm/core';
 import { Mulberry32 } from '@tsvm/x86-testsuite';
 import { describe, expect, test } from 'vitest';
 import { TcgAccelerator, tcg } from '../src/index.js';
@@ -12,6 +12,29 @@ const bytes = (hex: string) =>
       .split(/\s+/)
       .map((b) => Number.parseInt(b, 16)),
   );
+
+/** One maskable interrupt line delivering vector 0x20: `raise()` makes it pending until acknowledged. */
+function irqLine(machine: Machine) {
+  const line = {
+    pending: false,
+    acknowledged: 0,
+    raise() {
+      line.pending = true;
+      machine.kick();
+    },
+  };
+  machine.setInterruptLines({
+    hasInterrupt: () => line.pending,
+    acknowledge: () => {
+      line.pending = false;
+      line.acknowledged++;
+      return 0x20;
+    },
+    hasNmi: () => false,
+    takeNmi: () => {},
+  });
+  return line;
+}
 
 describe('accelerator object', () => {
   test('probe says available, with a reason', () => {
@@ -36,25 +59,10 @@ describe('run loop', () => {
       0x7c00,
       bytes('c7 06 80 00 15 7c c7 06 82 00 00 00 fb f4 a0 00 06 e6 e9 fa f4 c6 06 00 06 41 cf'),
     );
-    let pending = false;
-    let acknowledged = 0;
-    const lines: InterruptLines = {
-      hasInterrupt: () => pending,
-      acknowledge: () => {
-        pending = false;
-        acknowledged++;
-        return 0x20;
-      },
-      hasNmi: () => false,
-      takeNmi: () => {},
-    };
-    machine.setInterruptLines(lines);
-    machine.clock.schedule(2e6, () => {
-      pending = true;
-      machine.kick();
-    });
+    const irq = irqLine(machine);
+    machine.clock.schedule(2e6, () => irq.raise());
     const stop = await machine.run({ timeoutMs: 1000 });
-    expect(acknowledged).toBe(1);
+    expect(irq.acknowledged).toBe(1);
     expect(text()).toBe('A');
     expect(stop).toEqual({
       reason: 'halted',
@@ -133,21 +141,9 @@ describe('events and identification', () => {
         'c7 06 80 00 26 7c c7 06 82 00 00 00 0f 31 66 a3 00 05 66 89 16 04 05 fb f4 0f 31 66 a3 08 05 66 89 16 0c 05 fa f4 cf',
       ),
     );
-    let pending = false;
-    machine.setInterruptLines({
-      hasInterrupt: () => pending,
-      acknowledge: () => {
-        pending = false;
-        return 0x20;
-      },
-      hasNmi: () => false,
-      takeNmi: () => {},
-    });
+    const irq = irqLine(machine);
     // The interrupt that ends the HLT comes 5 ms of virtual time after the start.
-    machine.clock.schedule(5e6, () => {
-      pending = true;
-      machine.kick();
-    });
+    machine.clock.schedule(5e6, () => irq.raise());
     expect((await machine.run({ timeoutMs: 1000 })).reason).toBe('halted');
     const tsc = (at: number) =>
       Number(machine.memory.read(at, 4)) + Number(machine.memory.read(at + 4, 4)) * 2 ** 32;
@@ -165,16 +161,7 @@ describe('events and identification', () => {
       0x7c00,
       bytes('c7 06 80 00 14 7c c7 06 82 00 00 00 fb f4 b0 42 e6 e9 fa f4 b0 41 e6 e9 cf'),
     );
-    let pending = true;
-    machine.setInterruptLines({
-      hasInterrupt: () => pending,
-      acknowledge: () => {
-        pending = false;
-        return 0x20;
-      },
-      hasNmi: () => false,
-      takeNmi: () => {},
-    });
+    irqLine(machine).raise();
     const stop = await machine.run({ timeoutMs: 100 });
     // Without the shadow the interrupt would come before HLT, and HLT would then wait forever.
     expect(text()).toBe('AB');
