@@ -18,6 +18,9 @@ function accelerator(options: TcgOptions): { accel: TcgAccelerator; vcpu: () => 
   return { accel, vcpu: () => vm!.vcpus[0] };
 }
 
+/** GDT of a flat 32-bit machine: null, code (0x08), data (0x10). */
+const FLAT_GDT = '0000000000000000 ffff0000009bcf00 ffff00000093cf00';
+
 /** Transcript of a guest run with `options`, checked against its QEMU reference. */
 async function runChecked(name: string, options: TcgOptions, timeoutMs = 60_000) {
   const g = guests.load(name);
@@ -115,6 +118,45 @@ describe('compiled code behaves as the interpreter', () => {
     expect(slices.on).toEqual(slices.off);
   }, 60_000);
 
+  test('an MMIO read that raises an interrupt ends a trace at the next block boundary, as the interpreter takes it', async () => {
+    // bits 32: mov ecx, 0 / sti / again: inc ecx / mov eax, [0xd0000] / jmp next /
+    // next: inc ecx / inc ecx / jmp again / handler (0x7c12): mov [0x600], ecx / cli / hlt
+    const program = 'b900000000fb41a100000d00eb004141ebf4890d00060000faf4';
+    const counts: Record<string, number> = {};
+    for (const jit of ['off', 'on'] as const) {
+      const { accel } = accelerator({ jit, hotThreshold: 0 });
+      const { machine, state } = await bareMachine({ protectedMode: true, accelerator: accel });
+      machine.memory.load(0x7c00, Buffer.from(program, 'hex'));
+      machine.memory.load(0x7100, Buffer.from('127c0800008e0000', 'hex')); // IDT[0x20]: gate to handler
+      state.idt = { base: 0x7000, baseHigh: 0, limit: 0x107 };
+      machine.memory.load(0x7f00, Buffer.from(FLAT_GDT.replaceAll(' ', ''), 'hex'));
+      state.gdt = { base: 0x7f00, baseHigh: 0, limit: 0x17 };
+      state.gprLow[4] = 0x6000; // ESP
+      let pending = false;
+      machine.memory.addMmio('device', 0xd0000, 0x1000, {
+        read: () => {
+          pending = true;
+          return 0;
+        },
+        write: () => {},
+      });
+      machine.setInterruptLines({
+        hasInterrupt: () => pending,
+        acknowledge: () => {
+          pending = false;
+          return 0x20;
+        },
+        hasNmi: () => false,
+        takeNmi: () => {},
+      });
+      const stop = await machine.run({ timeoutMs: 10_000 });
+      expect(stop.reason, JSON.stringify(stop)).toBe('halted');
+      counts[jit] = machine.memory.read(0x600, 4);
+    }
+    // The interrupt comes after the block that read the device: ECX was incremented once.
+    expect(counts).toEqual({ off: 1, on: 1 });
+  }, 60_000);
+
   test('a segment loaded in the middle of a compiled block (LDS) is used by the rest of it', async () => {
     // bits 32: mov ecx, 100 / again: lds esi, [0x7e00] / mov eax, [0] / add ebx, eax / mov dx, 0x10 /
     // mov ds, dx / mov edi, [0] / dec ecx / jnz again / mov eax, ebx / out 0xf4, al
@@ -126,7 +168,8 @@ describe('compiled code behaves as the interpreter', () => {
       const { machine, state } = await bareMachine({ protectedMode: true, accelerator: accel });
       machine.memory.load(0x7c00, Buffer.from(program, 'hex'));
       // GDT: null, flat code, flat data (0x10), data based at 0x10000 (0x18); far pointer 0x18:0.
-      const gdt = '0000000000000000 ffff0000009bcf00 ffff00000093cf00 ffff000001934000';
+      // plus a data segment based at 0x10000 (0x18)
+      const gdt = `${FLAT_GDT} ffff000001934000`;
       machine.memory.load(0x7f00, Buffer.from(gdt.replaceAll(' ', ''), 'hex'));
       state.gdt = { base: 0x7f00, baseHigh: 0, limit: 0x1f };
       machine.memory.write(0x7e00, 4, 0);
