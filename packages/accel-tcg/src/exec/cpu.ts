@@ -77,7 +77,6 @@ export class Cpu implements FlagState {
   deliveries = 0;
   /** Instructions retired since the vCPU was created. */
   retired = 0;
-
   /** Port I/O accesses so far (lockstep checking cannot replay a block that did any). */
   ioCount = 0;
   /** The machine wants the vCPU back (set by the run loop; polled after I/O). */

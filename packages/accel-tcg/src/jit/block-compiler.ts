@@ -35,17 +35,17 @@ export class BlockCompiler {
   /** Test hook: rewrites generated source (plants bugs for the lockstep harness). */
   hook: SourceHook | undefined;
 
-  /** Whether compiled code follows direct transfers on the same page (superblocks). */
-  readonly follow: boolean;
+  /** Whether compiled code follows direct transfers on the same page (`TcgOptions.traces`). */
+  readonly traces: boolean;
 
   constructor(
     private readonly cpu: Cpu,
     options: TcgOptions,
     mode: JitMode,
     /** The cached block at an EIP of the current code segment (undefined: none to follow). */
-    private readonly blockAt: (eip: number) => Block | undefined = () => undefined,
+    private readonly blockAt: (eip: number) => Block | undefined,
   ) {
-    this.follow = options.traces ?? true;
+    this.traces = options.traces ?? true;
     this.mode = mode;
     let enabled = mode !== 'off';
     if (enabled && !canMakeFunctions()) {
@@ -73,7 +73,7 @@ export class BlockCompiler {
   compile(block: Block): CompiledBlock {
     const c = this.cpu;
     const e0 = c.eip;
-    const trace = this.follow
+    const trace = this.traces
       ? buildTrace(block, (c.sbase[Seg.CS] + e0) >>> 0, (off) => this.blockAt((e0 + off) >>> 0))
       : singleBlockTrace(block);
     const { fn, source, slots, assumedFlat } = compileTrace(c, block, trace, { hook: this.hook });

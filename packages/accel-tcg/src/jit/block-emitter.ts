@@ -13,12 +13,15 @@ export const enum Exit {
   Dispatch = -2,
 }
 
+/** Where the registers are read back after a handler (filled in with the registers used). */
+const RELOAD = '/*reload*/';
+
 /**
- * Builds the JavaScript source of one block. Generated-code conventions:
+ * Builds the JavaScript source of one trace. Generated-code conventions:
  *  - `c` the Cpu, `r` its register array, locals `r0`..`r7` hold the 32-bit registers the code
  *    names (int32) from entry to exit, written back at every exit, before every handler call and
  *    on a fault (registers it never names stay in `r`);
- *  - `e0` the EIP at entry (a block's instructions sit at fixed offsets from it);
+ *  - `e0` the EIP at entry (a trace's instructions sit at fixed offsets from it);
  *  - `pos` the index of the instruction running (`~k` while handler k runs: its state is in `c`);
  *  - `t<n>` temporaries, declared at function level so the fault handler can read them.
  *
@@ -26,9 +29,6 @@ export const enum Exit {
  * executor uses only the low half. A 64-bit mode would add `h0`..`h15` locals and the matching
  * `gprHigh` array, with the same load/writeback points (see README "Block compiler").
  */
-/** Where the registers are read back after a handler (filled in with the registers used). */
-const RELOAD = '/*reload*/';
-
 export class BlockEmitter {
   readonly out: string[] = [];
   private temps = 0;
@@ -129,11 +129,9 @@ export class BlockEmitter {
     this.exit(done, eip, this.slots++);
   }
 
-  /** Leave the block: state back into `c`, EIP, retired count. Changes nothing at compile time. */
+  /** Leave the trace: state back into `c`, EIP, retired count. Changes nothing at compile time. */
   exit(done: number, eip: string, code: Exit | number): void {
-    this.line(
-      `${this.writeBackText()} ${this.flagsText()} c.eip = ${eip}; c.retired += ${done}; return ${code};`,
-    );
+    this.line(this.exitText(done, eip, code));
   }
 
   /** Stop after instruction `k` if a store invalidated this block or asked for an exit. */
