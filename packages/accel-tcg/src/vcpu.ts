@@ -16,6 +16,11 @@ import { hasBreakpoints, watchpointsOf } from './mmu/watchpoints.js';
 
 /** Blocks between looks at the virtual clock. */
 const CLOCK_CHECK_BLOCKS = 256;
+/**
+ * Compiled traces run back to back between looks at the clock: more than interpreted blocks, as
+ * each is cheaper than the look (still well under a millisecond of guest time).
+ */
+const CLOCK_CHECK_TRACES = 2048;
 
 const NO_WATCHPOINTS: readonly never[] = [];
 
@@ -307,17 +312,19 @@ export class TcgVcpu implements AcceleratorVcpu {
         exit === Exit.Dispatch ||
         c.breakBlock ||
         c.mmu.ioHappened ||
-        blocksSoFar + ran >= CLOCK_CHECK_BLOCKS ||
+        blocksSoFar + ran >= CLOCK_CHECK_TRACES ||
         c.retired - startRetired >= maxInsns
       )
         return ran;
-      // A fetch fault while looking up the next block belongs to that block's first instruction.
-      c.ip = c.eip;
       let next: Block | undefined;
-      if (exit === Exit.Lookup) next = cache.lookup(c);
-      else {
+      // (c.ip: a fetch fault while looking up the next block belongs to that block's first instruction)
+      if (exit === Exit.Lookup) {
+        c.ip = c.eip;
+        next = cache.lookup(c);
+      } else {
         next = b.links[exit];
         if (next === undefined || !next.valid || b.linkGen[exit] !== c.mmu.generation) {
+          c.ip = c.eip;
           next = cache.lookup(c);
           if (next.physPage === b.physPage && next.key >= 0) {
             b.links[exit] = next;

@@ -7,6 +7,9 @@ import { fault, Vec } from './fault.js';
 import { type FlagState, LazyOp, materialize, VM } from './flags.js';
 
 /** Segment register numbers as encoded in instructions. */
+/** `Cpu.flatMask` bit: CS's limit is 4 GiB, so no near transfer can leave it. */
+export const CS_SPANS_4G = 1 << 8;
+
 export const enum Seg {
   ES = 0,
   CS = 1,
@@ -193,6 +196,9 @@ export class Cpu implements FlagState {
     if (i === Seg.CS) {
       this.code32 = sg.db && this.pe && !this.v86;
       this.csLimit = sg.limit >>> 0;
+      // Every EIP is within the limit: compiled transfers drop their limit check.
+      this.flatMask =
+        this.csLimit === 0xffffffff ? this.flatMask | CS_SPANS_4G : this.flatMask & ~CS_SPANS_4G;
     }
     if (i === Seg.SS) this.ss32 = sg.db && this.pe && !this.v86;
     if (i === Seg.CS && !this.pe) this.code32 = sg.db;

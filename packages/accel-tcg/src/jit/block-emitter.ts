@@ -1,4 +1,5 @@
 import type { Insn } from '../decode/insn.js';
+import { CS_SPANS_4G } from '../exec/cpu.js';
 import type { FlagSource } from './flag-source.js';
 import { afterOf, type Trace } from './trace.js';
 
@@ -40,6 +41,9 @@ export class BlockEmitter {
   readonly pendingAt = new Map<number, FlagSource | undefined>();
   /** Handler-run instructions (their state lives in `c` when they fault). */
   readonly handlerRun = new Set<number>();
+
+  /** A memory access or handler call since the last block-boundary check (it may have done MMIO). */
+  private mayHaveIo = false;
 
   /** Static exits emitted so far (each returns its own slot number). */
   slots = 0;
@@ -150,6 +154,9 @@ export class BlockEmitter {
    * is further than a trace away, so deadlines fall on the interpreter's block boundaries too.)
    */
   blockBoundary(k: number): void {
+    // Only a memory access's slow path or a handler can reach MMIO.
+    if (!this.mayHaveIo) return;
+    this.mayHaveIo = false;
     this.line(`if (M.ioHappened) { ${this.exitText(k + 1, this.succEip(k), Exit.Dispatch)} }`);
   }
 
@@ -160,6 +167,7 @@ export class BlockEmitter {
     if (this.flags) this.line(this.flags.store());
     this.flags = undefined;
     this.handlerRun.add(k);
+    this.mayHaveIo = true;
     this.line(`c.ip = ${this.eipAt(k)}; c.eip = ${this.nextEip(k)}; pos = ${~k};`);
     this.line(`H[${k}](c, I[${k}]);`);
     if (this.isLast(k)) {
@@ -172,6 +180,18 @@ export class BlockEmitter {
       `if (c.breakBlock || (c.flatMask & ASSUMED_FLAT) !== ASSUMED_FLAT) { c.retired += ${k + 1}; return ${Exit.Dispatch}; }`,
     );
     this.line(RELOAD);
+  }
+
+  /**
+   * `if (target > CS limit) #GP` for a near transfer's target in local `t`; nothing when CS spans
+   * 4 GiB at compile time (the run loop then enters the code only while it still does).
+   */
+  limitCheck(t: string): string {
+    if (this.flatNow & CS_SPANS_4G) {
+      this.assumedFlat |= CS_SPANS_4G;
+      return '';
+    }
+    return `if (${t} > c.csLimit) X.gp();`;
   }
 
   /** Start translated instruction `k`. */
@@ -196,6 +216,7 @@ export class BlockEmitter {
    * Inline: the segment range check and a TLB hit; anything else goes through the Cpu helpers.
    */
   read(seg: number, off: string, size: number): string {
+    this.mayHaveIo = true;
     const o = this.tmp();
     const l = this.tmp();
     const x = this.tmp();
@@ -206,13 +227,9 @@ export class BlockEmitter {
     if (size === 1) {
       this.line(`${v} = ${fast} ? MM[${x}][${p}] : c.read8(${seg}, ${o});`);
     } else if (size === 2) {
-      this.line(
-        `if (${fast}) { const m = MM[${x}], p = ${p}; ${v} = m[p] | (m[p + 1] << 8); } else ${v} = c.read16(${seg}, ${o});`,
-      );
+      this.line(`if (${fast}) ${v} = MV[${x}].getUint16(${p}, true); else ${v} = c.read16(${seg}, ${o});`);
     } else {
-      this.line(
-        `if (${fast}) { const m = MM[${x}], p = ${p}; ${v} = m[p] | (m[p + 1] << 8) | (m[p + 2] << 16) | (m[p + 3] << 24); } else ${v} = c.read32(${seg}, ${o}) | 0;`,
-      );
+      this.line(`if (${fast}) ${v} = MV[${x}].getInt32(${p}, true); else ${v} = c.read32(${seg}, ${o}) | 0;`);
     }
     return v;
   }
@@ -241,6 +258,7 @@ export class BlockEmitter {
 
   /** Store `v` (`size` bytes) at `seg:off`. The caller checks `c.breakBlock` after the instruction. */
   write(seg: number, off: string, size: number, v: string): void {
+    this.mayHaveIo = true;
     const o = this.tmp();
     const l = this.tmp();
     const x = this.tmp();
@@ -249,13 +267,8 @@ export class BlockEmitter {
     const p = `((${l} & 4095) + MO[${x}])`;
     if (size === 1) this.line(`if (${fast}) MM[${x}][${p}] = ${v}; else c.write8(${seg}, ${o}, ${v});`);
     else if (size === 2)
-      this.line(
-        `if (${fast}) { const m = MM[${x}], p = ${p}, w = ${v}; m[p] = w; m[p + 1] = w >> 8; } else c.write16(${seg}, ${o}, ${v});`,
-      );
-    else
-      this.line(
-        `if (${fast}) { const m = MM[${x}], p = ${p}, w = ${v}; m[p] = w; m[p + 1] = w >> 8; m[p + 2] = w >> 16; m[p + 3] = w >> 24; } else c.write32(${seg}, ${o}, ${v});`,
-      );
+      this.line(`if (${fast}) MV[${x}].setUint16(${p}, ${v}, true); else c.write16(${seg}, ${o}, ${v});`);
+    else this.line(`if (${fast}) MV[${x}].setInt32(${p}, ${v}, true); else c.write32(${seg}, ${o}, ${v});`);
   }
 
   /**
@@ -264,6 +277,7 @@ export class BlockEmitter {
    * stores the new one.
    */
   rmw(seg: number, off: string, size: number): { old: string; commit: (v: string) => void } {
+    this.mayHaveIo = true;
     const o = this.tmp();
     const l = this.tmp();
     const x = this.tmp();
@@ -276,8 +290,8 @@ export class BlockEmitter {
       size === 1
         ? `MM[${x}][${p}]`
         : size === 2
-          ? `MM[${x}][${p}] | (MM[${x}][${p} + 1] << 8)`
-          : `(MM[${x}][${p}] | (MM[${x}][${p} + 1] << 8) | (MM[${x}][${p} + 2] << 16) | (MM[${x}][${p} + 3] << 24)) >>> 0`;
+          ? `MV[${x}].getUint16(${p}, true)`
+          : `MV[${x}].getUint32(${p}, true)`;
     this.line(
       `if (${fast}) { ${p} = ${at}; ${v} = ${load}; } else { ${p} = -1; ${v} = c.readRmw(${seg}, ${o}, ${size}); }`,
     );
@@ -288,8 +302,8 @@ export class BlockEmitter {
           size === 1
             ? `MM[${x}][${p}] = w;`
             : size === 2
-              ? `MM[${x}][${p}] = w; MM[${x}][${p} + 1] = w >> 8;`
-              : `const m = MM[${x}]; m[${p}] = w; m[${p} + 1] = w >> 8; m[${p} + 2] = w >> 16; m[${p} + 3] = w >> 24;`;
+              ? `MV[${x}].setUint16(${p}, w, true);`
+              : `MV[${x}].setInt32(${p}, w, true);`;
         this.line(`{ const w = ${nv}; if (${p} >= 0) { ${store} } else c.write(${seg}, ${o}, ${size}, w); }`);
       },
     };
@@ -297,7 +311,7 @@ export class BlockEmitter {
 
   // ---- assembly -------------------------------------------------------------------------------
 
-  /** The complete function body: `(c) => exit code`, given closure names H I X M MM MO P. */
+  /** The complete function body: `(c) => exit code`, given closure names H I X M MM MV MO P. */
   source(name: string): string {
     const cases = new Map<string, number[]>();
     for (const [k, f] of this.pendingAt) {

@@ -2,6 +2,7 @@ import type { Block } from '../exec/block-cache.js';
 import type { Cpu } from '../exec/cpu.js';
 import { CpuFault, Vec } from '../exec/fault.js';
 import { condition, lazyCarry, parity } from '../exec/flags.js';
+import { mulS32, mulU32, product } from '../ops/muldiv.js';
 import { BlockEmitter, type Exit } from './block-emitter.js';
 import { type FunctionMaker, makeFunction } from './function-support.js';
 import type { Trace } from './trace.js';
@@ -20,6 +21,10 @@ const HELPERS = {
   },
   condition,
   carry: lazyCarry,
+  // The interpreter's 32×32 → 64 products (MUL/IMUL read `product` after them).
+  mulU32,
+  mulS32,
+  product,
 };
 
 /** A test hook: rewrites the generated source of a block (to plant a bug the lockstep harness must catch). */
@@ -71,7 +76,7 @@ export function compileTrace(
   const { source: generated, translated, slots, assumedFlat } = traceSource(trace, name, cpu.flatMask);
   const source = options.hook ? options.hook(generated, block) : generated;
   const make = options.make ?? makeFunction;
-  const factory = make(['H', 'I', 'X', 'M', 'MM', 'MO', 'P'], source);
+  const factory = make(['H', 'I', 'X', 'M', 'MM', 'MV', 'MO', 'P'], source);
   const handlers = trace.insns.map((i) => i.exec);
   const fn = factory(
     handlers,
@@ -79,6 +84,7 @@ export function compileTrace(
     HELPERS,
     cpu.mmu,
     cpu.mmu.mem,
+    cpu.mmu.view,
     cpu.mmu.off,
     PARITY,
   ) as CompiledBlock;

@@ -16,8 +16,9 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
   const last = e.isLast(k);
   // Block-ending instructions other than the near transfers below always use their handlers.
   if (i.ends && !isNearTransfer(i)) return false;
-  if (i.size === 2) return false;
-  if (!i.o32 && i.size !== 1) return false;
+  // 16-bit operands only for the forms whose code below masks them (moves, ALU, TEST).
+  if (i.size === 2 && !WORD_FORMS(o)) return false;
+  if (!i.o32 && i.size === 4) return false;
 
   if (o < 0x40 && (o & 7) <= 5) return alu(e, k, i, (o >> 3) & 7, o & 7);
   if (o >= 0x80 && o <= 0x83) return group1(e, k, i);
@@ -57,9 +58,9 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
       if (i.reg !== 0) return false;
       e.begin(k);
       if (i.mem) {
-        e.write(i.seg, e.ea(i), i.size, String(i.imm | 0));
+        e.write(i.seg, e.ea(i), i.size, immOf(i, i.size));
         e.checkBreak(k);
-      } else e.set(i.rm, i.size, String(i.imm | 0));
+      } else e.set(i.rm, i.size, immOf(i, i.size));
       return true;
     case 0xc1:
     case 0xd1:
@@ -89,7 +90,7 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
       e.begin(k);
       const t = e.tmp();
       e.line(`${t} = (${e.nextEip(k)} + ${i.imm | 0}) >>> 0;`);
-      e.line(`if (${t} > c.csLimit) X.gp();`);
+      e.line(e.limitCheck(t));
       if (o === 0xe8) pushValue(e, e.nextEip(k));
       if (e.trace.follow[k] === undefined) {
         e.staticExit(k + 1, t);
@@ -104,7 +105,7 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
       e.begin(k);
       const v = e.read(2, '(r4 >>> 0)', 4);
       const t = e.tmp();
-      e.line(`${t} = ${v} >>> 0; if (${t} > c.csLimit) X.gp();`);
+      e.line(`${t} = ${v} >>> 0; ${e.limitCheck(t)}`);
       e.set(4, 4, '(r4 + 4)');
       e.exit(k + 1, t, Exit.Lookup);
       return true;
@@ -141,7 +142,7 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
     e.begin(k);
     const t = e.tmp();
     const cond = conditionExpr(e.flags, o & 0xf);
-    const target = `${t} = (${e.nextEip(k)} + ${i.imm | 0}) >>> 0; if (${t} > c.csLimit) X.gp();`;
+    const target = `${t} = (${e.nextEip(k)} + ${i.imm | 0}) >>> 0; ${e.limitCheck(t)}`;
     const follow = e.trace.follow[k];
     if (follow === 'taken') {
       // The trace goes on at the target; falling through leaves it.
@@ -201,6 +202,22 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
   return false;
 }
 
+/** Opcodes translated with 16-bit operands too (0x66 prefix). */
+function WORD_FORMS(o: number): boolean {
+  return (
+    (o < 0x40 && (o & 7) <= 5) ||
+    (o >= 0x80 && o <= 0x85) ||
+    (o >= 0x88 && o <= 0x8b) ||
+    o === 0xa9 ||
+    o === 0xc7
+  );
+}
+
+/** An immediate as the unsigned value of an operand of `size` bytes. */
+function immOf(i: Insn, size: number): string {
+  return String(size === 4 ? i.imm >>> 0 : size === 2 ? i.imm & 0xffff : i.imm & 0xff);
+}
+
 function isNearTransfer(i: Insn): boolean {
   const o = i.opc;
   return (
@@ -246,7 +263,7 @@ function alu(e: BlockEmitter, k: number, i: Insn, op: number, form: number): boo
   const size = i.size;
   e.begin(k);
   if (form === 4 || form === 5) {
-    const r = aluOp(e, op, size, e.get(0, size), String(size === 4 ? i.imm >>> 0 : i.imm));
+    const r = aluOp(e, op, size, e.get(0, size), immOf(i, size));
     if (op !== 7) e.set(0, size, r);
     return true;
   }
@@ -284,8 +301,7 @@ function toRm(e: BlockEmitter, k: number, i: Insn, op: number, b: string): void 
 function group1(e: BlockEmitter, k: number, i: Insn): boolean {
   const size = i.size;
   e.begin(k);
-  const imm = size === 4 ? i.imm >>> 0 : i.imm & 0xff;
-  toRm(e, k, i, i.reg, String(imm));
+  toRm(e, k, i, i.reg, immOf(i, size));
   return true;
 }
 
@@ -293,7 +309,7 @@ function test(e: BlockEmitter, k: number, i: Insn): boolean {
   const size = i.size;
   e.begin(k);
   if (i.opc >= 0xa8) {
-    aluOp(e, 4, size, e.get(0, size), String(size === 4 ? i.imm >>> 0 : i.imm));
+    aluOp(e, 4, size, e.get(0, size), immOf(i, size));
     return true;
   }
   const b = e.get(i.reg, size);
@@ -328,6 +344,7 @@ function group3(e: BlockEmitter, k: number, i: Insn): boolean {
     );
     return true;
   }
+  if ((i.reg === 4 || i.reg === 5) && size === 4) return mul32(e, k, i, i.reg === 5);
   if (i.reg !== 2 && i.reg !== 3) return false;
   e.begin(k);
   const mask = size === 4 ? '>>> 0' : '& 255';
@@ -341,6 +358,24 @@ function group3(e: BlockEmitter, k: number, i: Insn): boolean {
   if (i.reg === 2) m.commit(`(~${m.old}) ${mask}`);
   else m.commit(aluOp(e, 5, size, '0', m.old));
   e.checkBreak(k);
+  return true;
+}
+
+/** F7 /4 /5: EDX:EAX = EAX × r/m32 (MUL, IMUL), with the interpreter's product helpers and flags. */
+function mul32(e: BlockEmitter, k: number, i: Insn, signed: boolean): boolean {
+  e.begin(k);
+  const src = i.mem ? e.read(i.seg, e.ea(i), 4) : `r${i.rm}`;
+  const lo = e.tmp();
+  const hi = e.tmp();
+  const ov = e.tmp();
+  e.line(
+    signed
+      ? `X.mulS32(r0, ${src}); ${lo} = X.product.lo; ${hi} = X.product.hi; ${ov} = ${hi} !== ((${lo} | 0) < 0 ? 4294967295 : 0) ? 1 : 0;`
+      : `X.mulU32(r0 >>> 0, ${src} >>> 0); ${lo} = X.product.lo; ${hi} = X.product.hi; ${ov} = ${hi} !== 0 ? 1 : 0;`,
+  );
+  e.flags = eagerSource(4, lo, ov, ov);
+  e.set(0, 4, lo);
+  e.set(2, 4, hi);
   return true;
 }
 
@@ -369,7 +404,7 @@ function group45(e: BlockEmitter, k: number, i: Insn, last: boolean): boolean {
     e.begin(k);
     const v = i.mem ? e.read(i.seg, e.ea(i), 4) : `r${i.rm}`;
     const t = e.tmp();
-    e.line(`${t} = ${v} >>> 0; if (${t} > c.csLimit) X.gp();`);
+    e.line(`${t} = ${v} >>> 0; ${e.limitCheck(t)}`);
     if (i.reg === 2) pushValue(e, e.nextEip(k));
     e.exit(k + 1, t, Exit.Lookup);
     return true;

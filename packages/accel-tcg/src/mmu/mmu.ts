@@ -31,6 +31,10 @@ export class Mmu implements PhysicalAccess {
   /** Per TLB entry: the RAM bytes and the page's offset in them (compiled code reads these too). */
   readonly mem: (Uint8Array | null)[] = new Array(TLB_SIZE).fill(null);
   readonly off = new Int32Array(TLB_SIZE);
+  /** Per TLB entry: a DataView over the same bytes as `mem` (one bounds-checked load per 16/32-bit access). */
+  readonly view: (DataView | null)[] = new Array(TLB_SIZE).fill(null);
+  /** One DataView per RAM region's bytes. */
+  private readonly views = new WeakMap<Uint8Array, DataView>();
   private readonly physPage = new Int32Array(TLB_SIZE).fill(-1);
   /** Any TLB entry came from a large page: INVLPG must flush everything. */
   private largePages = false;
@@ -216,6 +220,7 @@ export class Mmu implements PhysicalAccess {
     const canWrite =
       !r.readonly && tr.dirty && !(page < CODE_PAGE_COUNT && this.codeFlags[page]) && !this.slowWritesOnly;
     this.mem[i] = r.bytes;
+    this.view[i] = this.viewOf(r.bytes);
     this.off[i] = physBase - r.base;
     this.physPage[i] = page < CODE_PAGE_COUNT ? page : -1;
     this.supR[i] = vpn;
@@ -223,6 +228,15 @@ export class Mmu implements PhysicalAccess {
     this.usrR[i] = tr.user ? vpn : -1;
     this.usrW[i] = canWrite && tr.user && tr.rw ? vpn : -1;
     if (tr.large) this.largePages = true;
+  }
+
+  private viewOf(bytes: Uint8Array): DataView {
+    let v = this.views.get(bytes);
+    if (v === undefined) {
+      v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.views.set(bytes, v);
+    }
+    return v;
   }
 
   // ---- linear access (CPL-checked) ----------------------------------------------------------
