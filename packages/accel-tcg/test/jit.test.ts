@@ -183,6 +183,31 @@ describe('compiled code behaves as the interpreter', () => {
     expect(results).toEqual({ off: 700, on: 700, lockstep: 700 });
   }, 60_000);
 
+  test('a fault on a slow-path access pushes the flags of the instruction before it in the block', async () => {
+    // bits 32: mov esp, 0x7000 / mov dx, 0x18 / mov ds, dx / mov eax, 5 / cmp eax, 7 /
+    // mov ebx, [0x2000] (beyond DS's 4 KiB limit: #GP) / hlt; at 0x7c40 the #GP handler:
+    // mov edx, [ss:esp+12] (the pushed EFLAGS) / out 0xf4, al
+    const program = 'bc0070000066ba18008edab80500000083f8078b1d00200000f4';
+    const handler = '368b54240ce6f4';
+    const flags: Record<string, number> = {};
+    for (const jit of ['off', 'on', 'lockstep'] as const) {
+      const { accel } = accelerator({ jit, hotThreshold: 0 });
+      const { machine, state } = await bareMachine({ protectedMode: true, accelerator: accel });
+      machine.memory.load(0x7c00, Buffer.from(program, 'hex'));
+      machine.memory.load(0x7c40, Buffer.from(handler, 'hex'));
+      // GDT: null, flat code, flat data, data with a 4 KiB limit (0x18). IDT: #GP → 0x08:0x7c40.
+      machine.memory.load(0x7f00, Buffer.from(`${FLAT_GDT} ff0f000000934000`.replaceAll(' ', ''), 'hex'));
+      state.gdt = { base: 0x7f00, baseHigh: 0, limit: 0x1f };
+      machine.memory.load(0x7800 + 13 * 8, Buffer.from('407c0800008e0000', 'hex'));
+      state.idt = { base: 0x7800, baseHigh: 0, limit: 0x7f };
+      const stop = await machine.run({ timeoutMs: 10_000 });
+      expect(stop.reason, JSON.stringify(stop)).toBe('exit');
+      flags[jit] = machine.vcpus[0].state.gprLow[2] & 0x8d5;
+    }
+    // 5 - 7: CF, AF and SF set; ZF, PF and OF clear.
+    expect(flags).toEqual({ off: 0x91, on: 0x91, lockstep: 0x91 });
+  }, 60_000);
+
   test('a tiny code budget evicts compiled code and changes nothing', async () => {
     const { vcpu } = await runChecked('bench', { jit: 'on', hotThreshold: 0, codeBudgetBytes: 16384 });
     expect(vcpu.jit.evictions).toBeGreaterThan(0);

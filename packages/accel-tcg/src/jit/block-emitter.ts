@@ -23,8 +23,11 @@ const RELOAD = '/*reload*/';
  *    names (int32) from entry to exit, written back at every exit, before every handler call and
  *    on a fault (registers it never names stay in `r`);
  *  - `e0` the EIP at entry (a trace's instructions sit at fixed offsets from it);
- *  - `pos` the index of the instruction running (`~k` while handler k runs: its state is in `c`);
- *  - `t<n>` temporaries, declared at function level so the fault handler can read them.
+ *  - `t<n>` temporaries, declared at function level;
+ *  - no try/catch around the body (it makes TurboFan's graphs larger and slower): a call that
+ *    may fault (a memory access's slow path, a #GP check, a handler) first stores the state the
+ *    interpreter would have at that instruction, and its helper adds the completed instructions
+ *    to `c.retired` when it throws.
  *
  * Register design for long mode: a register lives in one local per 32-bit half; the 32-bit
  * executor uses only the low half. A 64-bit mode would add `h0`..`h15` locals and the matching
@@ -37,10 +40,10 @@ export class BlockEmitter {
   private dirty = new Set<number>();
   /** Flags not yet stored into `c` (undefined: `c` is current). */
   flags: FlagSource | undefined;
-  /** Per translated instruction: the flags pending when it started (the fault handler stores them). */
+  /** Per translated instruction: the flags pending when it started (stored before a call that may fault). */
   readonly pendingAt = new Map<number, FlagSource | undefined>();
-  /** Handler-run instructions (their state lives in `c` when they fault). */
-  readonly handlerRun = new Set<number>();
+  /** The instruction being translated. */
+  private current = 0;
 
   /** A memory access or handler call since the last block-boundary check (it may have done MMIO). */
   private mayHaveIo = false;
@@ -166,10 +169,10 @@ export class BlockEmitter {
     this.dirty.clear();
     if (this.flags) this.line(this.flags.store());
     this.flags = undefined;
-    this.handlerRun.add(k);
     this.mayHaveIo = true;
-    this.line(`c.ip = ${this.eipAt(k)}; c.eip = ${this.nextEip(k)}; pos = ${~k};`);
-    this.line(`H[${k}](c, I[${k}]);`);
+    this.line(`c.ip = ${this.eipAt(k)}; c.eip = ${this.nextEip(k)};`);
+    // (a fault: the instructions before this one completed)
+    this.line(`try { H[${k}](c, I[${k}]); } catch (e) { c.retired += ${k}; throw e; }`);
     if (this.isLast(k)) {
       // The handler set EIP (a transfer, or the next instruction).
       this.line(`c.retired += ${k + 1}; return ${Exit.Dispatch};`);
@@ -191,14 +194,27 @@ export class BlockEmitter {
       this.assumedFlat |= CS_SPANS_4G;
       return '';
     }
-    return `if (${t} > c.csLimit) X.gp();`;
+    return `if (${t} > c.csLimit) { ${this.faultState()} X.gp(c, ${this.current}); }`;
+  }
+
+  /**
+   * Statements that leave in `c` the state the interpreter has when the current instruction
+   * starts (registers, pending flags, its EIP), before a call that may raise a fault there.
+   * An instruction changes no register before its last memory access, so the locals still hold
+   * that state.
+   */
+  private faultState(): string {
+    const k = this.current;
+    const flags = this.pendingAt.get(k);
+    return `${this.writeBackText()} ${flags ? flags.store() : ''} c.ip = ${this.eipAt(k)}; c.eip = ${this.nextEip(k)};`;
   }
 
   /** Start translated instruction `k`. */
   begin(k: number): void {
     this.pendingAt.set(k, this.flags);
+    this.current = k;
     // The marker names the instruction in the source (tests plant bugs after it).
-    this.line(`/*@insn ${k} opc ${this.insns[k].opc.toString(16)}*/ pos = ${k};`);
+    this.line(`/*@insn ${k} opc ${this.insns[k].opc.toString(16)}*/`);
   }
 
   // ---- memory ---------------------------------------------------------------------------------
@@ -224,13 +240,14 @@ export class BlockEmitter {
     this.line(`${o} = ${off}; ${this.linear(seg, o, l)} ${x} = (${l} >>> 12) & 4095;`);
     const fast = `${this.inRange(seg, o, size, 'r')}M.tagR[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
     const p = `((${l} & 4095) + MO[${x}])`;
-    if (size === 1) {
-      this.line(`${v} = ${fast} ? MM[${x}][${p}] : c.read8(${seg}, ${o});`);
-    } else if (size === 2) {
-      this.line(`if (${fast}) ${v} = MV[${x}].getUint16(${p}, true); else ${v} = c.read16(${seg}, ${o});`);
-    } else {
-      this.line(`if (${fast}) ${v} = MV[${x}].getInt32(${p}, true); else ${v} = c.read32(${seg}, ${o}) | 0;`);
-    }
+    const load =
+      size === 1
+        ? `MM[${x}][${p}]`
+        : size === 2
+          ? `MV[${x}].getUint16(${p}, true)`
+          : `MV[${x}].getInt32(${p}, true)`;
+    const slow = `X.read${size * 8}(c, ${this.current}, ${seg}, ${o})${size === 4 ? ' | 0' : ''}`;
+    this.line(`if (${fast}) ${v} = ${load}; else { ${this.faultState()} ${v} = ${slow}; }`);
     return v;
   }
 
@@ -265,10 +282,15 @@ export class BlockEmitter {
     this.line(`${o} = ${off}; ${this.linear(seg, o, l)} ${x} = (${l} >>> 12) & 4095;`);
     const fast = `${this.inRange(seg, o, size, 'w')}M.tagW[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
     const p = `((${l} & 4095) + MO[${x}])`;
-    if (size === 1) this.line(`if (${fast}) MM[${x}][${p}] = ${v}; else c.write8(${seg}, ${o}, ${v});`);
-    else if (size === 2)
-      this.line(`if (${fast}) MV[${x}].setUint16(${p}, ${v}, true); else c.write16(${seg}, ${o}, ${v});`);
-    else this.line(`if (${fast}) MV[${x}].setInt32(${p}, ${v}, true); else c.write32(${seg}, ${o}, ${v});`);
+    const store =
+      size === 1
+        ? `MM[${x}][${p}] = ${v};`
+        : size === 2
+          ? `MV[${x}].setUint16(${p}, ${v}, true);`
+          : `MV[${x}].setInt32(${p}, ${v}, true);`;
+    this.line(
+      `if (${fast}) ${store} else { ${this.faultState()} X.write${size * 8}(c, ${this.current}, ${seg}, ${o}, ${v}); }`,
+    );
   }
 
   /**
@@ -293,8 +315,10 @@ export class BlockEmitter {
           ? `MV[${x}].getUint16(${p}, true)`
           : `MV[${x}].getUint32(${p}, true)`;
     this.line(
-      `if (${fast}) { ${p} = ${at}; ${v} = ${load}; } else { ${p} = -1; ${v} = c.readRmw(${seg}, ${o}, ${size}); }`,
+      `if (${fast}) { ${p} = ${at}; ${v} = ${load}; } else { ${this.faultState()} ${p} = -1; ${v} = X.readRmw(c, ${this.current}, ${seg}, ${o}, ${size}); }`,
     );
+    const commitFault = this.faultState();
+    const k = this.current;
     return {
       old: v,
       commit: (nv: string) => {
@@ -304,7 +328,9 @@ export class BlockEmitter {
             : size === 2
               ? `MV[${x}].setUint16(${p}, w, true);`
               : `MV[${x}].setInt32(${p}, w, true);`;
-        this.line(`{ const w = ${nv}; if (${p} >= 0) { ${store} } else c.write(${seg}, ${o}, ${size}, w); }`);
+        this.line(
+          `{ const w = ${nv}; if (${p} >= 0) { ${store} } else { ${commitFault} X.write(c, ${k}, ${seg}, ${o}, ${size}, w); } }`,
+        );
       },
     };
   }
@@ -313,52 +339,20 @@ export class BlockEmitter {
 
   /** The complete function body: `(c) => exit code`, given closure names H I X M MM MV MO P. */
   source(name: string): string {
-    const cases = new Map<string, number[]>();
-    for (const [k, f] of this.pendingAt) {
-      const text = f ? f.store() : '';
-      const list = cases.get(text) ?? [];
-      list.push(k);
-      cases.set(text, list);
-    }
-    const flagCases = [...cases]
-      .filter(([text]) => text !== '')
-      .map(([text, ks]) => `${ks.map((k) => `case ${k}:`).join(' ')} ${text} break;`)
-      .join('\n      ');
     const temps =
       this.temps > 0 ? `let ${Array.from({ length: this.temps }, (_, n) => `t${n} = 0`).join(', ')};` : '';
-    const at = `[${this.trace.at.join(', ')}]`;
-    const lens = `[${this.insns.map((i) => i.len).join(', ')}]`;
-    const text = this.out.join('\n    ').replaceAll('ASSUMED_FLAT', String(this.assumedFlat));
-    // Only the registers the code names live in locals (loaded, reloaded after handlers, and
-    // written back by the fault handler); the others never leave the register array.
+    const text = this.out.join('\n  ').replaceAll('ASSUMED_FLAT', String(this.assumedFlat));
+    // Only the registers the code names live in locals (loaded, reloaded after handlers, written
+    // back at exits and before calls that may fault); the others never leave the register array.
     const used = [...new Set([...text.matchAll(/\br([0-7])\b/g)].map((m) => Number(m[1])))].sort();
     const body = text.replaceAll(RELOAD, used.map((n) => `r${n} = r[${n}];`).join(' '));
     const load = used.length > 0 ? `let ${used.map((n) => `r${n} = r[${n}]`).join(', ')};` : '';
-    const saveAll = used.map((n) => `r[${n}] = r${n};`).join(' ');
     return `return function ${name}(c) {
   const r = c.r;
   const e0 = c.eip;
   ${load}
-  let pos = 0;
   ${temps}
-  try {
-    ${body}
-  } catch (e) {
-    if (pos >= 0) {
-      // A translated instruction faulted: its effects are not there yet, earlier ones are.
-      ${saveAll}
-      switch (pos) {
-      ${flagCases}
-      }
-      const at = ${at};
-      c.ip = (e0 + at[pos]) >>> 0;
-      c.eip = (e0 + at[pos] + ${lens}[pos]) >>> 0;
-      c.retired += pos;
-    } else {
-      c.retired += ~pos;
-    }
-    throw e;
-  }
+  ${body}
 };`;
   }
 }

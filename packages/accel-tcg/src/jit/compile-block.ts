@@ -14,10 +14,79 @@ export type CompiledBlock = (c: Cpu) => Exit | number;
 /** PF by result byte, as the generated code reads it. */
 const PARITY = Uint8Array.from({ length: 256 }, (_, v) => parity(v));
 
-/** Helpers the generated code calls on its slow paths. */
+/**
+ * Helpers the generated code calls on its slow paths. `done` is how many instructions of the
+ * trace completed before the calling one: a fault adds them to `c.retired` on its way out (the
+ * generated code has already stored the rest of the interpreter's state at that instruction).
+ */
 const HELPERS = {
-  gp(): never {
+  gp(c: Cpu, done: number): never {
+    c.retired += done;
     throw new CpuFault(Vec.GP, 0);
+  },
+  read8(c: Cpu, done: number, seg: number, off: number): number {
+    try {
+      return c.read8(seg, off);
+    } catch (e) {
+      c.retired += done;
+      throw e;
+    }
+  },
+  read16(c: Cpu, done: number, seg: number, off: number): number {
+    try {
+      return c.read16(seg, off);
+    } catch (e) {
+      c.retired += done;
+      throw e;
+    }
+  },
+  read32(c: Cpu, done: number, seg: number, off: number): number {
+    try {
+      return c.read32(seg, off);
+    } catch (e) {
+      c.retired += done;
+      throw e;
+    }
+  },
+  readRmw(c: Cpu, done: number, seg: number, off: number, size: number): number {
+    try {
+      return c.readRmw(seg, off, size);
+    } catch (e) {
+      c.retired += done;
+      throw e;
+    }
+  },
+  write8(c: Cpu, done: number, seg: number, off: number, v: number): void {
+    try {
+      c.write8(seg, off, v);
+    } catch (e) {
+      c.retired += done;
+      throw e;
+    }
+  },
+  write16(c: Cpu, done: number, seg: number, off: number, v: number): void {
+    try {
+      c.write16(seg, off, v);
+    } catch (e) {
+      c.retired += done;
+      throw e;
+    }
+  },
+  write32(c: Cpu, done: number, seg: number, off: number, v: number): void {
+    try {
+      c.write32(seg, off, v);
+    } catch (e) {
+      c.retired += done;
+      throw e;
+    }
+  },
+  write(c: Cpu, done: number, seg: number, off: number, size: number, v: number): void {
+    try {
+      c.write(seg, off, size, v);
+    } catch (e) {
+      c.retired += done;
+      throw e;
+    }
   },
   condition,
   carry: lazyCarry,
