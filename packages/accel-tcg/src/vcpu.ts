@@ -300,6 +300,8 @@ export class TcgVcpu implements AcceleratorVcpu {
     const cache = this.cache;
     const lines = this.binding.interrupts;
     const chain = !c.shadow && !lines.hasNmi() && !lines.hasInterrupt();
+    // Looping code goes round only while no event waits and the limit is more than a trace away.
+    c.loopStop = chain ? startRetired + maxInsns - MAX_TRACE_INSNS : 0;
     let b = block;
     let ran = 0;
     for (;;) {

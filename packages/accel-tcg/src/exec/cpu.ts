@@ -51,6 +51,11 @@ export class Cpu implements FlagState {
   readonly sbase = new Float64Array(6);
   /** Segment registers (bit per number) with base 0 and every offset readable and writable. */
   flatMask = 0;
+  /**
+   * Compiled code that loops back to its entry goes round again only while `retired` is below
+   * this (set by the run loop for a chain of compiled code; 0 elsewhere: one round per call).
+   */
+  loopStop = 0;
   /** Inclusive offset range valid for reads / writes (empty when not readable / writable). */
   readonly rlo = new Float64Array(6);
   readonly rhi = new Float64Array(6);

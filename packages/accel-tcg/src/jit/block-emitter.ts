@@ -14,6 +14,9 @@ export const enum Exit {
   Dispatch = -2,
 }
 
+/** Most rounds of a looping trace per call (then back to the run loop, which looks at the clock). */
+const LOOP_ROUNDS = 1024;
+
 /** Where the registers are read back after a handler (filled in with the registers used). */
 const RELOAD = '/*reload*/';
 
@@ -47,6 +50,11 @@ export class BlockEmitter {
 
   /** A memory access or handler call since the last block-boundary check (it may have done MMIO). */
   private mayHaveIo = false;
+
+  /** A memory access or handler call anywhere in the trace. */
+  private touchesMemory = false;
+  /** Whether the code jumps back to its entry (the body then sits in a bounded loop). */
+  private loops = false;
 
   /** Static exits emitted so far (each returns its own slot number). */
   slots = 0;
@@ -156,6 +164,26 @@ export class BlockEmitter {
    * run loop only enters a trace that spans blocks when no event waits and the instruction limit
    * is further than a trace away, so deadlines fall on the interpreter's block boundaries too.)
    */
+  /** Whether a direct transfer `k` with displacement `disp` goes to the trace's entry. */
+  targetsEntry(k: number, disp: number): boolean {
+    return afterOf(this.trace, k) + disp === 0;
+  }
+
+  /**
+   * Go round to the trace's entry after `done` instructions, instead of leaving through a static
+   * exit: the state is stored as at an exit (the body starts with the registers and flags in
+   * \`c\`), and the run loop's checks at a block boundary are repeated here — a bounded number of
+   * rounds, the instruction limit (\`c.loopStop\`), MMIO — leaving through the exit when one says so.
+   */
+  loopBack(done: number): void {
+    this.loops = true;
+    const slot = this.slots++;
+    const io = this.touchesMemory ? ' || M.ioHappened' : '';
+    this.line(`${this.writeBackText()} ${this.flagsText()} c.retired += ${done};`);
+    this.line(`if (--rounds === 0 || c.retired >= c.loopStop${io}) { c.eip = e0; return ${slot}; }`);
+    this.line('continue;');
+  }
+
   blockBoundary(k: number): void {
     // Only a memory access's slow path or a handler can reach MMIO.
     if (!this.mayHaveIo) return;
@@ -170,6 +198,7 @@ export class BlockEmitter {
     if (this.flags) this.line(this.flags.store());
     this.flags = undefined;
     this.mayHaveIo = true;
+    this.touchesMemory = true;
     this.line(`c.ip = ${this.eipAt(k)}; c.eip = ${this.nextEip(k)};`);
     // (a fault: the instructions before this one completed)
     this.line(`try { H[${k}](c, I[${k}]); } catch (e) { c.retired += ${k}; throw e; }`);
@@ -233,6 +262,7 @@ export class BlockEmitter {
    */
   read(seg: number, off: string, size: number): string {
     this.mayHaveIo = true;
+    this.touchesMemory = true;
     const o = this.tmp();
     const l = this.tmp();
     const x = this.tmp();
@@ -276,6 +306,7 @@ export class BlockEmitter {
   /** Store `v` (`size` bytes) at `seg:off`. The caller checks `c.breakBlock` after the instruction. */
   write(seg: number, off: string, size: number, v: string): void {
     this.mayHaveIo = true;
+    this.touchesMemory = true;
     const o = this.tmp();
     const l = this.tmp();
     const x = this.tmp();
@@ -300,6 +331,7 @@ export class BlockEmitter {
    */
   rmw(seg: number, off: string, size: number): { old: string; commit: (v: string) => void } {
     this.mayHaveIo = true;
+    this.touchesMemory = true;
     const o = this.tmp();
     const l = this.tmp();
     const x = this.tmp();
@@ -347,12 +379,16 @@ export class BlockEmitter {
     const used = [...new Set([...text.matchAll(/\br([0-7])\b/g)].map((m) => Number(m[1])))].sort();
     const body = text.replaceAll(RELOAD, used.map((n) => `r${n} = r[${n}];`).join(' '));
     const load = used.length > 0 ? `let ${used.map((n) => `r${n} = r[${n}]`).join(', ')};` : '';
+    // A trace that jumps back to its entry runs at most ROUNDS times per call.
+    const loop = this.loops ? [`let rounds = ${LOOP_ROUNDS};\n  for (;;) {`, '}'] : ['', ''];
     return `return function ${name}(c) {
   const r = c.r;
   const e0 = c.eip;
   ${load}
   ${temps}
+  ${loop[0]}
   ${body}
+  ${loop[1]}
 };`;
   }
 }

@@ -130,7 +130,11 @@ export function traceSource(
       exited = e.isLast(k);
     }
   }
-  if (!exited) e.staticExit(insns.length, e.nextEip(insns.length - 1));
+  if (!exited) {
+    // (falling through back to the entry: a loop whose branch is followed out of it)
+    if (e.targetsEntry(insns.length - 1, 0)) e.loopBack(insns.length);
+    else e.staticExit(insns.length, e.nextEip(insns.length - 1));
+  }
   return { source: e.source(name), translated, slots: e.slots, assumedFlat: e.assumedFlat };
 }
 

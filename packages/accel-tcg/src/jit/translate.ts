@@ -93,7 +93,8 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
       e.line(e.limitCheck(t));
       if (o === 0xe8) pushValue(e, e.nextEip(k));
       if (e.trace.follow[k] === undefined) {
-        e.staticExit(k + 1, t);
+        if (o !== 0xe8 && e.targetsEntry(k, i.imm | 0)) e.loopBack(k + 1);
+        else e.staticExit(k + 1, t);
         return true;
       }
       // Followed: the trace goes on at the target (a pushed return address may have hit code).
@@ -155,10 +156,12 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
     }
     e.line(`if (${cond}) {`);
     e.line(target);
-    e.staticExit(k + 1, t);
+    if (e.targetsEntry(k, i.imm | 0)) e.loopBack(k + 1);
+    else e.staticExit(k + 1, t);
     e.line('}');
-    if (follow === undefined) e.staticExit(k + 1, e.nextEip(k));
-    else e.blockBoundary(k);
+    if (follow !== undefined) e.blockBoundary(k);
+    else if (e.targetsEntry(k, 0)) e.loopBack(k + 1);
+    else e.staticExit(k + 1, e.nextEip(k));
     return true;
   }
   if (o >= 0x190 && o <= 0x19f) {
