@@ -304,9 +304,10 @@ export class TcgVcpu implements AcceleratorVcpu {
     c.loopStop = chain ? startRetired + maxInsns - MAX_TRACE_INSNS : 0;
     let b = block;
     let ran = 0;
+    // (set again only by the code that runs; the chain ends when it is)
+    c.breakBlock = false;
     for (;;) {
       cache.current = b;
-      c.breakBlock = false;
       const exit = b.fn!(c);
       ran++;
       if (
