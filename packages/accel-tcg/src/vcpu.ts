@@ -300,8 +300,13 @@ export class TcgVcpu implements AcceleratorVcpu {
     const cache = this.cache;
     const lines = this.binding.interrupts;
     const chain = !c.shadow && !lines.hasNmi() && !lines.hasInterrupt();
+    const mmu = c.mmu;
+    // The instruction limit, and the count below which a trace that spans blocks may start.
+    const stopAt = startRetired + maxInsns;
+    const traceStop = stopAt - MAX_TRACE_INSNS;
     // Looping code goes round only while no event waits and the limit is more than a trace away.
-    c.loopStop = chain ? startRetired + maxInsns - MAX_TRACE_INSNS : 0;
+    c.loopStop = chain ? traceStop : 0;
+    const budget = CLOCK_CHECK_TRACES - blocksSoFar;
     let b = block;
     let ran = 0;
     // (set again only by the code that runs; the chain ends when it is)
@@ -314,9 +319,9 @@ export class TcgVcpu implements AcceleratorVcpu {
         !chain ||
         exit === Exit.Dispatch ||
         c.breakBlock ||
-        c.mmu.ioHappened ||
-        blocksSoFar + ran >= CLOCK_CHECK_TRACES ||
-        c.retired - startRetired >= maxInsns
+        mmu.ioHappened ||
+        ran >= budget ||
+        c.retired >= stopAt
       )
         return ran;
       let next: Block | undefined;
@@ -326,12 +331,12 @@ export class TcgVcpu implements AcceleratorVcpu {
         next = cache.lookup(c);
       } else {
         next = b.links[exit];
-        if (next === undefined || !next.valid || b.linkGen[exit] !== c.mmu.generation) {
+        if (next === undefined || !next.valid || b.linkGen[exit] !== mmu.generation) {
           c.ip = c.eip;
           next = cache.lookup(c);
           if (next.physPage === b.physPage && next.key >= 0) {
             b.links[exit] = next;
-            b.linkGen[exit] = c.mmu.generation;
+            b.linkGen[exit] = mmu.generation;
           }
         }
       }
@@ -339,8 +344,9 @@ export class TcgVcpu implements AcceleratorVcpu {
         this.jit.consider(next);
         if (next.fn === undefined) return ran;
       }
-      // (the chain goes on only while no event waits)
-      if (!this.mayEnter(next, startRetired, maxInsns, true)) return ran;
+      // mayEnter(next) with no event waiting (the chain goes on only then), inline.
+      if (next.ss32 !== c.ss32 || (next.flat & ~c.flatMask) !== 0 || (next.spans && c.retired >= traceStop))
+        return ran;
       b = next;
     }
   }
