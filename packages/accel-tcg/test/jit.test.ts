@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { TcgAccelerator, type TcgOptions, type TcgVcpu, type TcgVm } from '../src/index.js';
 import { forgetNotice } from '../src/jit/block-compiler.js';
 import { forgetFunctionProbe } from '../src/jit/function-support.js';
-import { defaultJitMode } from '../src/jit/options.js';
+import { defaultJitMode, type JitMode } from '../src/jit/options.js';
 import { guests } from './guest-directory.js';
 import { bareMachine } from './harness/bare-machine.js';
 
@@ -20,6 +20,20 @@ function accelerator(options: TcgOptions): { accel: TcgAccelerator; vcpu: () => 
 
 /** GDT of a flat 32-bit machine: null, code (0x08), data (0x10). */
 const FLAT_GDT = '0000000000000000 ffff0000009bcf00 ffff00000093cf00';
+
+/**
+ * A flat 32-bit bare machine (every block compiled at once unless `jit` is off) with `program`
+ * (hex) at 0x7C00 and a GDT at 0x7F00: `FLAT_GDT`, then the descriptors of `extraGdt` (hex).
+ */
+async function gdtMachine(jit: JitMode, program: string, extraGdt: string) {
+  const { accel } = accelerator({ jit, hotThreshold: 0 });
+  const m = await bareMachine({ protectedMode: true, accelerator: accel });
+  m.machine.memory.load(0x7c00, Buffer.from(program, 'hex'));
+  const gdt = `${FLAT_GDT}${extraGdt}`.replaceAll(' ', '');
+  m.machine.memory.load(0x7f00, Buffer.from(gdt, 'hex'));
+  m.state.gdt = { base: 0x7f00, baseHigh: 0, limit: gdt.length / 2 - 1 };
+  return m;
+}
 
 /** Transcript of a guest run with `options`, checked against its QEMU reference. */
 async function runChecked(name: string, options: TcgOptions, timeoutMs = 60_000) {
@@ -164,14 +178,8 @@ describe('compiled code behaves as the interpreter', () => {
     const program = 'b964000000c535007e0000a10000000001c366ba10008eda8b3d000000004975e489d8e6f4';
     const results: Record<string, number> = {};
     for (const jit of ['off', 'on', 'lockstep'] as const) {
-      const { accel } = accelerator({ jit, hotThreshold: 0 });
-      const { machine, state } = await bareMachine({ protectedMode: true, accelerator: accel });
-      machine.memory.load(0x7c00, Buffer.from(program, 'hex'));
       // GDT: null, flat code, flat data (0x10), data based at 0x10000 (0x18); far pointer 0x18:0.
-      // plus a data segment based at 0x10000 (0x18)
-      const gdt = `${FLAT_GDT} ffff000001934000`;
-      machine.memory.load(0x7f00, Buffer.from(gdt.replaceAll(' ', ''), 'hex'));
-      state.gdt = { base: 0x7f00, baseHigh: 0, limit: 0x1f };
+      const { machine } = await gdtMachine(jit, program, 'ffff000001934000');
       machine.memory.write(0x7e00, 4, 0);
       machine.memory.write(0x7e04, 2, 0x18);
       machine.memory.write(0x0, 4, 1000); // what a flat DS would read
@@ -191,13 +199,9 @@ describe('compiled code behaves as the interpreter', () => {
     const handler = '368b54240ce6f4';
     const flags: Record<string, number> = {};
     for (const jit of ['off', 'on', 'lockstep'] as const) {
-      const { accel } = accelerator({ jit, hotThreshold: 0 });
-      const { machine, state } = await bareMachine({ protectedMode: true, accelerator: accel });
-      machine.memory.load(0x7c00, Buffer.from(program, 'hex'));
-      machine.memory.load(0x7c40, Buffer.from(handler, 'hex'));
       // GDT: null, flat code, flat data, data with a 4 KiB limit (0x18). IDT: #GP → 0x08:0x7c40.
-      machine.memory.load(0x7f00, Buffer.from(`${FLAT_GDT} ff0f000000934000`.replaceAll(' ', ''), 'hex'));
-      state.gdt = { base: 0x7f00, baseHigh: 0, limit: 0x1f };
+      const { machine, state } = await gdtMachine(jit, program, 'ff0f000000934000');
+      machine.memory.load(0x7c40, Buffer.from(handler, 'hex'));
       machine.memory.load(0x7800 + 13 * 8, Buffer.from('407c0800008e0000', 'hex'));
       state.idt = { base: 0x7800, baseHigh: 0, limit: 0x7f };
       const stop = await machine.run({ timeoutMs: 10_000 });

@@ -14,6 +14,13 @@ export const enum Exit {
   Dispatch = -2,
 }
 
+/** The slow-path accesses of generated code (`X.access`'s `kind`). */
+export const enum Access {
+  Read = 0,
+  ReadRmw = 1,
+  Write = 2,
+}
+
 /** Most rounds of a looping trace per call (then back to the run loop, which looks at the clock). */
 const LOOP_ROUNDS = 1024;
 
@@ -261,24 +268,39 @@ export class BlockEmitter {
    * Inline: the segment range check and a TLB hit; anything else goes through the Cpu helpers.
    */
   read(seg: number, off: string, size: number): string {
+    const { o, x, fast, at: p } = this.address(seg, off, size, 'r');
+    const v = this.tmp();
+    const load = fastLoad(x, p, size, false);
+    const slow = `${this.slowAccess(Access.Read, seg, o, size, '0')}${size === 4 ? ' | 0' : ''}`;
+    this.line(`if (${fast}) ${v} = ${load}; else { ${this.faultState()} ${v} = ${slow}; }`);
+    return v;
+  }
+
+  /**
+   * Start an access of `size` bytes at `seg:off` (`r` read, `w` write): the offset's local `o`,
+   * the TLB index `x`, the inline fast-path condition (range check and TLB hit, the access
+   * within the page) and `at`, the byte's index in the page's backing array.
+   */
+  private address(
+    seg: number,
+    off: string,
+    size: number,
+    kind: 'r' | 'w',
+  ): { o: string; x: string; fast: string; at: string } {
     this.mayHaveIo = true;
     this.touchesMemory = true;
     const o = this.tmp();
     const l = this.tmp();
     const x = this.tmp();
-    const v = this.tmp();
     this.line(`${o} = ${off}; ${this.linear(seg, o, l)} ${x} = (${l} >>> 12) & 4095;`);
-    const fast = `${this.inRange(seg, o, size, 'r')}M.tagR[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
-    const p = `((${l} & 4095) + MO[${x}])`;
-    const load =
-      size === 1
-        ? `MM[${x}][${p}]`
-        : size === 2
-          ? `MV[${x}].getUint16(${p}, true)`
-          : `MV[${x}].getInt32(${p}, true)`;
-    const slow = `X.read${size * 8}(c, ${this.current}, ${seg}, ${o})${size === 4 ? ' | 0' : ''}`;
-    this.line(`if (${fast}) ${v} = ${load}; else { ${this.faultState()} ${v} = ${slow}; }`);
-    return v;
+    const tag = kind === 'r' ? 'tagR' : 'tagW';
+    const fast = `${this.inRange(seg, o, size, kind)}M.${tag}[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
+    return { o, x, fast, at: `((${l} & 4095) + MO[${x}])` };
+  }
+
+  /** The helper call of a memory access's slow path, for the current instruction. */
+  private slowAccess(kind: Access, seg: number, o: string, size: number, v: string): string {
+    return `X.access(c, ${this.current}, ${kind}, ${seg}, ${o}, ${size}, ${v})`;
   }
 
   /**
@@ -305,22 +327,10 @@ export class BlockEmitter {
 
   /** Store `v` (`size` bytes) at `seg:off`. The caller checks `c.breakBlock` after the instruction. */
   write(seg: number, off: string, size: number, v: string): void {
-    this.mayHaveIo = true;
-    this.touchesMemory = true;
-    const o = this.tmp();
-    const l = this.tmp();
-    const x = this.tmp();
-    this.line(`${o} = ${off}; ${this.linear(seg, o, l)} ${x} = (${l} >>> 12) & 4095;`);
-    const fast = `${this.inRange(seg, o, size, 'w')}M.tagW[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
-    const p = `((${l} & 4095) + MO[${x}])`;
-    const store =
-      size === 1
-        ? `MM[${x}][${p}] = ${v};`
-        : size === 2
-          ? `MV[${x}].setUint16(${p}, ${v}, true);`
-          : `MV[${x}].setInt32(${p}, ${v}, true);`;
+    const { o, x, fast, at: p } = this.address(seg, off, size, 'w');
+    const store = fastStore(x, p, size, v);
     this.line(
-      `if (${fast}) ${store} else { ${this.faultState()} X.write${size * 8}(c, ${this.current}, ${seg}, ${o}, ${v}); }`,
+      `if (${fast}) ${store} else { ${this.faultState()} ${this.slowAccess(Access.Write, seg, o, size, v)}; }`,
     );
   }
 
@@ -330,38 +340,21 @@ export class BlockEmitter {
    * stores the new one.
    */
   rmw(seg: number, off: string, size: number): { old: string; commit: (v: string) => void } {
-    this.mayHaveIo = true;
-    this.touchesMemory = true;
-    const o = this.tmp();
-    const l = this.tmp();
-    const x = this.tmp();
+    const { o, x, fast, at } = this.address(seg, off, size, 'w');
     const p = this.tmp();
     const v = this.tmp();
-    this.line(`${o} = ${off}; ${this.linear(seg, o, l)} ${x} = (${l} >>> 12) & 4095;`);
-    const fast = `${this.inRange(seg, o, size, 'w')}M.tagW[${x}] === (${l} >>> 12) && (${l} & 4095) <= ${4096 - size}`;
-    const at = `((${l} & 4095) + MO[${x}])`;
-    const load =
-      size === 1
-        ? `MM[${x}][${p}]`
-        : size === 2
-          ? `MV[${x}].getUint16(${p}, true)`
-          : `MV[${x}].getUint32(${p}, true)`;
+    const load = fastLoad(x, p, size, true);
     this.line(
-      `if (${fast}) { ${p} = ${at}; ${v} = ${load}; } else { ${this.faultState()} ${p} = -1; ${v} = X.readRmw(c, ${this.current}, ${seg}, ${o}, ${size}); }`,
+      `if (${fast}) { ${p} = ${at}; ${v} = ${load}; } else { ${this.faultState()} ${p} = -1; ${v} = ${this.slowAccess(Access.ReadRmw, seg, o, size, '0')}; }`,
     );
     const commitFault = this.faultState();
-    const k = this.current;
+    const commitSlow = (w: string) => this.slowAccess(Access.Write, seg, o, size, w);
     return {
       old: v,
       commit: (nv: string) => {
-        const store =
-          size === 1
-            ? `MM[${x}][${p}] = w;`
-            : size === 2
-              ? `MV[${x}].setUint16(${p}, w, true);`
-              : `MV[${x}].setInt32(${p}, w, true);`;
+        const store = fastStore(x, p, size, 'w');
         this.line(
-          `{ const w = ${nv}; if (${p} >= 0) { ${store} } else { ${commitFault} X.write(c, ${k}, ${seg}, ${o}, ${size}, w); } }`,
+          `{ const w = ${nv}; if (${p} >= 0) { ${store} } else { ${commitFault} ${commitSlow('w')}; } }`,
         );
       },
     };
@@ -391,4 +384,20 @@ export class BlockEmitter {
   ${loop[1]}
 };`;
   }
+}
+
+/**
+ * The fast-path load of `size` bytes at index `p` of TLB entry `x`'s backing bytes: a byte from
+ * the page's array, 16/32 bits through its DataView (32 bits unsigned or int32).
+ */
+function fastLoad(x: string, p: string, size: number, unsigned32: boolean): string {
+  if (size === 1) return `MM[${x}][${p}]`;
+  if (size === 2) return `MV[${x}].getUint16(${p}, true)`;
+  return `MV[${x}].${unsigned32 ? 'getUint32' : 'getInt32'}(${p}, true)`;
+}
+
+/** The fast-path store of `v` (`size` bytes) at index `p` of TLB entry `x`'s backing bytes. */
+function fastStore(x: string, p: string, size: number, v: string): string {
+  if (size === 1) return `MM[${x}][${p}] = ${v};`;
+  return `MV[${x}].${size === 2 ? 'setUint16' : 'setInt32'}(${p}, ${v}, true);`;
 }

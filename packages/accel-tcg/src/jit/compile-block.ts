@@ -3,7 +3,7 @@ import type { Cpu } from '../exec/cpu.js';
 import { CpuFault, Vec } from '../exec/fault.js';
 import { condition, lazyCarry, parity } from '../exec/flags.js';
 import { mulS32, mulU32, product } from '../ops/muldiv.js';
-import { BlockEmitter, type Exit } from './block-emitter.js';
+import { Access, BlockEmitter, type Exit } from './block-emitter.js';
 import { type FunctionMaker, makeFunction } from './function-support.js';
 import type { Trace } from './trace.js';
 import { translate } from './translate.js';
@@ -24,65 +24,16 @@ const HELPERS = {
     c.retired += done;
     throw new CpuFault(Vec.GP, 0);
   },
-  read8(c: Cpu, done: number, seg: number, off: number): number {
+  /**
+   * A memory access's slow path (TLB miss, MMIO, code page, page crossing, limits): a read
+   * (\`Access.Read\`), a read for read-modify-write or a write of \`size\` bytes.
+   */
+  access(c: Cpu, done: number, kind: Access, seg: number, off: number, size: number, v: number): number {
     try {
-      return c.read8(seg, off);
-    } catch (e) {
-      c.retired += done;
-      throw e;
-    }
-  },
-  read16(c: Cpu, done: number, seg: number, off: number): number {
-    try {
-      return c.read16(seg, off);
-    } catch (e) {
-      c.retired += done;
-      throw e;
-    }
-  },
-  read32(c: Cpu, done: number, seg: number, off: number): number {
-    try {
-      return c.read32(seg, off);
-    } catch (e) {
-      c.retired += done;
-      throw e;
-    }
-  },
-  readRmw(c: Cpu, done: number, seg: number, off: number, size: number): number {
-    try {
-      return c.readRmw(seg, off, size);
-    } catch (e) {
-      c.retired += done;
-      throw e;
-    }
-  },
-  write8(c: Cpu, done: number, seg: number, off: number, v: number): void {
-    try {
-      c.write8(seg, off, v);
-    } catch (e) {
-      c.retired += done;
-      throw e;
-    }
-  },
-  write16(c: Cpu, done: number, seg: number, off: number, v: number): void {
-    try {
-      c.write16(seg, off, v);
-    } catch (e) {
-      c.retired += done;
-      throw e;
-    }
-  },
-  write32(c: Cpu, done: number, seg: number, off: number, v: number): void {
-    try {
-      c.write32(seg, off, v);
-    } catch (e) {
-      c.retired += done;
-      throw e;
-    }
-  },
-  write(c: Cpu, done: number, seg: number, off: number, size: number, v: number): void {
-    try {
+      if (kind === Access.Read) return c.read(seg, off, size);
+      if (kind === Access.ReadRmw) return c.readRmw(seg, off, size);
       c.write(seg, off, size, v);
+      return 0;
     } catch (e) {
       c.retired += done;
       throw e;
