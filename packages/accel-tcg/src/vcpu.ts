@@ -18,9 +18,11 @@ import { hasBreakpoints, watchpointsOf } from './mmu/watchpoints.js';
 const CLOCK_CHECK_BLOCKS = 256;
 /**
  * Compiled traces run back to back between looks at the clock: more than interpreted blocks, as
- * each is cheaper than the look (still well under a millisecond of guest time).
+ * each is cheaper than the look; and at most this many instructions, however much looping code
+ * goes round inside its function (about a fifth of a millisecond).
  */
 const CLOCK_CHECK_TRACES = 2048;
+const CLOCK_CHECK_INSNS = 65536;
 
 const NO_WATCHPOINTS: readonly never[] = [];
 
@@ -170,7 +172,11 @@ export class TcgVcpu implements AcceleratorVcpu {
               cache.current = block;
               c.breakBlock = false;
               this.lockstep.run(block);
-            } else blocks += this.runCompiled(block, blocks, startRetired, maxInsns) - 1;
+            } else {
+              const ran = this.runCompiled(block, blocks, startRetired, maxInsns);
+              // (a chain that ran its instruction budget makes the clock look due)
+              blocks = ran < 0 ? CLOCK_CHECK_BLOCKS - 1 : blocks + ran - 1;
+            }
             block = undefined as unknown as Block;
           }
         }
@@ -293,7 +299,8 @@ export class TcgVcpu implements AcceleratorVcpu {
    * compiled blocks that follow it: no interrupt or NMI pending, no interrupt shadow, no stop
    * request, I/O or self-modifying store, fewer than the clock-check period of blocks so far and
    * the instruction limit not reached. Static exits follow direct links (same physical page,
-   * same MMU generation); computed ones use the jump cache. Returns the number of blocks run.
+   * same MMU generation); computed ones use the jump cache. Returns the number of blocks run, or
+   * -1 when the chain ran its instruction budget (the clock is then due a look).
    */
   private runCompiled(block: Block, blocksSoFar: number, startRetired: number, maxInsns: number): number {
     const c = this.cpu;
@@ -304,8 +311,10 @@ export class TcgVcpu implements AcceleratorVcpu {
     // The instruction limit, and the count below which a trace that spans blocks may start.
     const stopAt = startRetired + maxInsns;
     const traceStop = stopAt - MAX_TRACE_INSNS;
-    // Looping code goes round only while no event waits and the limit is more than a trace away.
-    c.loopStop = chain ? traceStop : 0;
+    const clockStop = c.retired + CLOCK_CHECK_INSNS;
+    // Looping code goes round only while no event waits, the limit is more than a trace away and
+    // the clock is not due a look.
+    c.loopStop = chain ? Math.min(traceStop, clockStop) : 0;
     const budget = CLOCK_CHECK_TRACES - blocksSoFar;
     let b = block;
     let ran = 0;
@@ -324,6 +333,7 @@ export class TcgVcpu implements AcceleratorVcpu {
         c.retired >= stopAt
       )
         return ran;
+      if (c.retired >= clockStop) return -1;
       let next: Block | undefined;
       // (c.ip: a fetch fault while looking up the next block belongs to that block's first instruction)
       if (exit === Exit.Lookup) {

@@ -26,13 +26,13 @@ const FLAT_GDT = '0000000000000000 ffff0000009bcf00 ffff00000093cf00';
  * (hex) at 0x7C00 and a GDT at 0x7F00: `FLAT_GDT`, then the descriptors of `extraGdt` (hex).
  */
 async function gdtMachine(jit: JitMode, program: string, extraGdt: string) {
-  const { accel } = accelerator({ jit, hotThreshold: 0 });
+  const { accel, vcpu } = accelerator({ jit, hotThreshold: 0 });
   const m = await bareMachine({ protectedMode: true, accelerator: accel });
   m.machine.memory.load(0x7c00, Buffer.from(program, 'hex'));
   const gdt = `${FLAT_GDT}${extraGdt}`.replaceAll(' ', '');
   m.machine.memory.load(0x7f00, Buffer.from(gdt, 'hex'));
   m.state.gdt = { base: 0x7f00, baseHigh: 0, limit: gdt.length / 2 - 1 };
-  return m;
+  return { ...m, vcpu };
 }
 
 /** Transcript of a guest run with `options`, checked against its QEMU reference. */
@@ -210,6 +210,26 @@ describe('compiled code behaves as the interpreter', () => {
     }
     // 5 - 7: CF, AF and SF set; ZF, PF and OF clear.
     expect(flags).toEqual({ off: 0x91, on: 0x91, lockstep: 0x91 });
+  }, 60_000);
+
+  test('a loop going round inside its compiled function still lets the run loop look at the clock', async () => {
+    // bits 32: mov ecx, 20000000 / L: dec ecx / jnz L / out 0xf4, al (40 M instructions in a
+    // trace that loops back to its entry)
+    const { machine, vcpu } = await gdtMachine('on', 'b9002d31014975fde6f4', '');
+    const binding = (vcpu() as unknown as { binding: { nowNs(): number } }).binding;
+    const nowNs = binding.nowNs.bind(binding);
+    let looks = 0;
+    binding.nowNs = () => {
+      looks++;
+      return nowNs();
+    };
+    const stop = await machine.run({ timeoutMs: 60_000 });
+    expect(stop.reason, JSON.stringify(stop)).toBe('exit');
+    const retired = vcpu().instructionsRetired;
+    expect(retired).toBeGreaterThan(40_000_000);
+    // At least one look per 2 × 65536 instructions (1024 rounds × 2048 chained calls would be
+    // one per 4 M).
+    expect(looks).toBeGreaterThan(retired / 131072);
   }, 60_000);
 
   test('a tiny code budget evicts compiled code and changes nothing', async () => {
