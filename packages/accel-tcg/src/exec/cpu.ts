@@ -6,10 +6,10 @@ import { Mmu } from '../mmu/mmu.js';
 import { fault, Vec } from './fault.js';
 import { type FlagState, LazyOp, materialize, VM } from './flags.js';
 
-/** Segment register numbers as encoded in instructions. */
 /** `Cpu.flatMask` bit: CS's limit is 4 GiB, so no near transfer can leave it. */
 export const CS_SPANS_4G = 1 << 8;
 
+/** Segment register numbers as encoded in instructions. */
 export const enum Seg {
   ES = 0,
   CS = 1,

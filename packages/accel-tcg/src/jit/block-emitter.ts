@@ -165,12 +165,6 @@ export class BlockEmitter {
     return `${this.writeBackText()} ${this.flagsText()} c.eip = ${eip}; c.retired += ${done}; return ${code};`;
   }
 
-  /**
-   * After followed transfer `k`, where the trace enters its next block: leave for the dispatcher
-   * if an MMIO access may have raised an interrupt, which the interpreter would take here. (The
-   * run loop only enters a trace that spans blocks when no event waits and the instruction limit
-   * is further than a trace away, so deadlines fall on the interpreter's block boundaries too.)
-   */
   /** Whether a direct transfer `k` with displacement `disp` goes to the trace's entry. */
   targetsEntry(k: number, disp: number): boolean {
     return afterOf(this.trace, k) + disp === 0;
@@ -179,8 +173,8 @@ export class BlockEmitter {
   /**
    * Go round to the trace's entry after `done` instructions, instead of leaving through a static
    * exit: the state is stored as at an exit (the body starts with the registers and flags in
-   * \`c\`), and the run loop's checks at a block boundary are repeated here — a bounded number of
-   * rounds, the instruction limit (\`c.loopStop\`), MMIO — leaving through the exit when one says so.
+   * `c`), and the run loop's checks at a block boundary are repeated here — a bounded number of
+   * rounds, the instruction limit (`c.loopStop`), MMIO — leaving through the exit when one says so.
    */
   loopBack(done: number): void {
     this.loops = true;
@@ -191,6 +185,12 @@ export class BlockEmitter {
     this.line('continue;');
   }
 
+  /**
+   * After followed transfer `k`, where the trace enters its next block: leave for the dispatcher
+   * if an MMIO access may have raised an interrupt, which the interpreter would take here. (The
+   * run loop only enters a trace that spans blocks when no event waits and the instruction limit
+   * is further than a trace away, so deadlines fall on the interpreter's block boundaries too.)
+   */
   blockBoundary(k: number): void {
     // Only a memory access's slow path or a handler can reach MMIO.
     if (!this.mayHaveIo) return;

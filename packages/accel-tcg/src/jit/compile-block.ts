@@ -26,7 +26,7 @@ const HELPERS = {
   },
   /**
    * A memory access's slow path (TLB miss, MMIO, code page, page crossing, limits): a read
-   * (\`Access.Read\`), a read for read-modify-write or a write of \`size\` bytes.
+   * (`Access.Read`), a read for read-modify-write or a write of `size` bytes.
    */
   access(c: Cpu, done: number, kind: Access, seg: number, off: number, size: number, v: number): number {
     try {
