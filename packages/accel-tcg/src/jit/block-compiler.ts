@@ -87,7 +87,7 @@ export class BlockCompiler {
     block.fnBytes = source.length;
     block.ss32 = this.cpu.ss32;
     block.flat = assumedFlat;
-    block.spans = trace.insns.length > block.insns.length;
+    block.spans = trace.starts.length > 1;
     this.liveSet.add(block);
     return fn;
   }
