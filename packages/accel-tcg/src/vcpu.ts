@@ -10,7 +10,7 @@ import { BlockCompiler } from './jit/block-compiler.js';
 import { Exit } from './jit/block-emitter.js';
 import { LockstepChecker } from './jit/lockstep.js';
 import { defaultJitMode, type TcgOptions } from './jit/options.js';
-import { blockEnd, MAX_TRACE_INSNS, type Trace } from './jit/trace.js';
+import { MAX_TRACE_INSNS, type Trace } from './jit/trace.js';
 import { CodePages } from './mmu/code-pages.js';
 import { hasBreakpoints, watchpointsOf } from './mmu/watchpoints.js';
 
@@ -54,7 +54,7 @@ export class TcgVcpu implements AcceleratorVcpu {
     if (this.jit.enabled && this.jit.mode === 'lockstep')
       this.lockstep = new LockstepChecker(
         this.cpu,
-        (block, trace, path) => this.interpretTrace(block, trace, path),
+        (block, trace) => this.interpretTrace(block, trace),
         () => this.jit.hook,
       );
     code.attach({
@@ -206,7 +206,6 @@ export class TcgVcpu implements AcceleratorVcpu {
           c.breakBlock = false;
           const insns = block.insns;
           const n = insns.length;
-          const start = c.eip;
           for (; k < n; k++) {
             const insn = insns[k];
             c.ip = c.eip;
@@ -219,8 +218,6 @@ export class TcgVcpu implements AcceleratorVcpu {
           }
           c.retired += k;
           k = 0;
-          // (where a computed transfer went: regions of compiled code follow it)
-          block.exitDelta = (c.eip - start) | 0;
           if (singleStep) {
             if (rfBefore) c.flags &= ~RF;
             // MOV SS / POP SS hold the single-step trap back until the next instruction completes.
@@ -365,40 +362,40 @@ export class TcgVcpu implements AcceleratorVcpu {
   }
 
   /**
-   * Interpret region `trace` (entered at `block`) as far as its compiled code goes with the
-   * run loop's checks failing (lockstep checking's reference run): block after block along its
-   * forward transfers, until the guest's path leaves the region or takes a back edge, a stop is
-   * requested or a segment the code assumed flat changes. Records the blocks run in `path`;
-   * returns how many instructions ran (a fault propagates, its instruction not counted as retired).
+   * Interpret `trace` (entered at `block`) until the guest's path leaves it (lockstep checking's
+   * reference run: a branch the other way than the trace follows ends it). Returns how many
+   * instructions ran (a fault propagates, its instruction not counted as retired).
    */
-  private interpretTrace(block: Block, trace: Trace, path: number[] = []): number {
+  private interpretTrace(block: Block, trace: Trace): number {
     const c = this.cpu;
     this.cache.current = block;
     c.breakBlock = false;
     const e0 = c.eip;
-    const startOf = (j: number) => (j < 0 ? -1 : (e0 + trace.at[trace.starts[j]]) >>> 0);
-    let ran = 0;
+    const n = trace.insns.length;
+    let k = 0;
     try {
-      for (let j = 0; ; ) {
-        path.push(j);
-        const end = blockEnd(trace, j);
-        for (let k = trace.starts[j]; k < end; k++) {
-          const insn = trace.insns[k];
-          c.ip = c.eip;
-          c.eip = (c.eip + insn.len) >>> 0;
-          insn.exec(c, insn);
-          ran++;
-          if (c.breakBlock || (block.flat & ~c.flatMask) !== 0) return ran;
+      for (; k < n; k++) {
+        const insn = trace.insns[k];
+        c.ip = c.eip;
+        c.eip = c.code32 ? (c.eip + insn.len) >>> 0 : (c.eip + insn.len) & 0xffff;
+        insn.exec(c, insn);
+        // (where the compiled code leaves: a stop request, a segment it assumed flat changed, or
+        // a branch the other way than the trace follows)
+        if (
+          c.breakBlock ||
+          (block.flat & ~c.flatMask) !== 0 ||
+          (k + 1 < n && c.eip !== (e0 + trace.at[k + 1]) >>> 0)
+        ) {
+          k++;
+          break;
         }
-        // (the compiled code's order: a direct transfer's ways, then a computed one's candidates)
-        const next =
-          [trace.taken[j], trace.fall[j], ...trace.dyn[j]].find((t) => t >= 0 && c.eip === startOf(t)) ?? -1;
-        if (next <= j) return ran;
-        j = next;
       }
-    } finally {
-      c.retired += ran;
+    } catch (e) {
+      c.retired += k;
+      throw e;
     }
+    c.retired += k;
+    return k;
   }
 
   /** Instruction breakpoints (DR7 L/G bits with R/W = 00): #DB before the instruction runs. */

@@ -32,14 +32,9 @@ export class Block {
   ss32 = false;
   /** Segments the compiled code assumes flat (`Cpu.flatMask` bits; it runs only while they are). */
   flat = 0;
-  /**
-   * Where the interpreter last saw the block go: EIP after it minus EIP at its start (a
-   * computed call or jump's target, which a region of compiled code then checks for first).
-   */
-  exitDelta: number | undefined = undefined;
-  /** The compiled region has more blocks than this one. */
+  /** The compiled trace goes on into the blocks after this one. */
   spans = false;
-  /** What the compiled function runs (this block, and the blocks of its region on its page). */
+  /** What the compiled function runs (this block, then the blocks it follows on its page). */
   trace: Trace | undefined = undefined;
   /** Direct links per static exit of the compiled code, valid while the MMU generation matches. */
   links: (Block | undefined)[] = [];

@@ -87,7 +87,7 @@ export class BlockCompiler {
     block.fnBytes = source.length;
     block.ss32 = this.cpu.ss32;
     block.flat = assumedFlat;
-    block.spans = trace.starts.length > 1;
+    block.spans = trace.insns.length > block.insns.length;
     this.liveSet.add(block);
     return fn;
   }

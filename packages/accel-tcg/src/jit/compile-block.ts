@@ -5,7 +5,7 @@ import { condition, lazyCarry, parity } from '../exec/flags.js';
 import { mulS32, mulU32, product } from '../ops/muldiv.js';
 import { Access, BlockEmitter, type Exit } from './block-emitter.js';
 import { type FunctionMaker, makeFunction } from './function-support.js';
-import { blockEnd, type Trace } from './trace.js';
+import type { Trace } from './trace.js';
 import { translate } from './translate.js';
 
 /** A compiled trace: runs on `c` and says how it left (a static exit's slot, or an `Exit`). */
@@ -70,20 +70,21 @@ export function traceSource(
   const insns = trace.insns;
   const e = new BlockEmitter(trace, flatMask);
   let translated = 0;
-  for (let j = 0; j < trace.starts.length; j++) {
-    e.beginBlock(j);
-    const end = blockEnd(trace, j);
-    let left = false;
-    for (let k = trace.starts[j]; k < end; k++) {
-      // (a block-ending instruction leaves or transfers itself: translated near transfers
-      // emit their exits, a handler sets EIP)
-      if (translate(e, k, insns[k])) translated++;
-      else e.callHandler(k);
-      left = insns[k].ends;
+  let exited = false;
+  for (let k = 0; k < insns.length; k++) {
+    if (translate(e, k, insns[k])) {
+      translated++;
+      // Near transfers that are not followed emit their own exits (they end the trace).
+      exited = insns[k].ends && trace.follow[k] === undefined;
+    } else {
+      e.callHandler(k);
+      exited = e.isLast(k);
     }
-    // A block cut short goes on at its next instruction.
-    if (!left) e.transfer(end - 1, e.edge('fall'), e.nextEip(end - 1));
-    e.endBlock();
+  }
+  if (!exited) {
+    // (falling through back to the entry: a loop whose branch is followed out of it)
+    if (e.targetsEntry(insns.length - 1, 0)) e.loopBack(insns.length);
+    else e.staticExit(insns.length, e.nextEip(insns.length - 1));
   }
   return { source: e.source(name), translated, slots: e.slots, assumedFlat: e.assumedFlat };
 }

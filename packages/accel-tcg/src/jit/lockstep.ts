@@ -7,7 +7,7 @@ import { CpuFault } from '../exec/fault.js';
 import { LazyOp, materialize } from '../exec/flags.js';
 import type { Exit } from './block-emitter.js';
 import { type CompiledBlock, compileTrace, type SourceHook } from './compile-block.js';
-import { pathPrefix, singleBlockTrace, type Trace } from './trace.js';
+import { singleBlockTrace, type Trace, tracePrefix } from './trace.js';
 
 const SEG_FIELDS = [
   'selector',
@@ -284,11 +284,8 @@ export class LockstepChecker {
 
   constructor(
     private readonly c: Cpu,
-    /**
-     * Interpret a region as far as its compiled code goes; returns the instructions run and
-     * records the blocks run in `path`.
-     */
-    private readonly interpret: (block: Block, trace: Trace, path?: number[]) => number,
+    /** Interpret a trace until the guest's path leaves it; returns the instructions run. */
+    private readonly interpret: (block: Block, trace: Trace) => number,
     private readonly hook: () => SourceHook | undefined,
   ) {
     c.mmu.slowWritesOnly = true;
@@ -311,15 +308,14 @@ export class LockstepChecker {
     if (a.walked) c.mmu.flush();
     const trace = block.trace ?? singleBlockTrace(block);
     let ran = 0;
-    const path: number[] = [];
     const b = this.runOnce(() => {
-      // (a fault leaves `ran` at 0: every prefix of the path is then compared)
-      ran = this.interpret(block, trace, path);
+      // (a fault leaves `ran` at 0: every prefix is then compared)
+      ran = this.interpret(block, trace);
       return undefined;
     });
     this.blocksCompared++;
     const diff = [...differences(a.snap, b.snap), ...memoryDifferences(c, a.mem, b.mem)];
-    if (diff.length > 0) this.report(block, pathPrefix(trace, path, Infinity), ran, before, diff);
+    if (diff.length > 0) this.report(block, trace, ran || trace.insns.length, before, diff);
     if (b.fault) throw b.fault;
     return undefined;
   }
@@ -368,18 +364,14 @@ export class LockstepChecker {
     };
   }
 
-  /**
-   * Name the first instruction among the first `ran` (0: all) of `trace`, the path that ran,
-   * whose compiled form diverges.
-   */
+  /** Name the first instruction among the first `ran` of `trace` whose compiled form diverges. */
   private report(block: Block, trace: Trace, ran: number, before: Snapshot, diff: string[]): never {
     const c = this.c;
     let culprit = -1;
     let culpritDiff: string[] = [];
     // Pin the first diverging instruction: compile each prefix of what ran and compare it alone.
-    const path = trace.starts.map((_, j) => j);
-    for (let upTo = 1; upTo <= (ran || trace.insns.length) && culprit < 0; upTo++) {
-      const prefix = pathPrefix(trace, path, upTo);
+    for (let upTo = 1; upTo <= ran && culprit < 0; upTo++) {
+      const prefix = tracePrefix(trace, upTo);
       c.mmu.undoJournal();
       before.restore(c, new Snapshot().take(c, undefined));
       c.mmu.flush();

@@ -1,5 +1,5 @@
 import type { Insn } from '../decode/insn.js';
-import type { BlockEmitter } from './block-emitter.js';
+import { type BlockEmitter, Exit } from './block-emitter.js';
 import { conditionExpr, eagerSource, type LopName, lazySource } from './flag-source.js';
 
 /**
@@ -91,13 +91,15 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
       const t = e.tmp();
       e.line(`${t} = (${e.nextEip(k)} + ${i.imm | 0}) >>> 0;`);
       e.line(e.limitCheck(t));
-      const j = e.edge('taken');
-      if (o === 0xe8) {
-        pushValue(e, e.nextEip(k));
-        // (going on in the region: the pushed return address may have hit code)
-        if (j >= 0) e.checkBreak(k, t);
+      if (o === 0xe8) pushValue(e, e.nextEip(k));
+      if (e.trace.follow[k] === undefined) {
+        if (o !== 0xe8 && e.targetsEntry(k, i.imm | 0)) e.loopBack(k + 1);
+        else e.staticExit(k + 1, t);
+        return true;
       }
-      e.transfer(k, j, t);
+      // Followed: the trace goes on at the target (a pushed return address may have hit code).
+      if (o === 0xe8) e.checkBreak(k);
+      e.blockBoundary(k);
       return true;
     }
     case 0xc3: {
@@ -106,7 +108,7 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
       const t = e.tmp();
       e.line(`${t} = ${v} >>> 0; ${e.limitCheck(t)}`);
       e.set(4, 4, '(r4 + 4)');
-      e.computedTransfer(k, t);
+      e.exit(k + 1, t, Exit.Lookup);
       return true;
     }
   }
@@ -141,11 +143,25 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
     e.begin(k);
     const t = e.tmp();
     const cond = conditionExpr(e.flags, o & 0xf);
+    const target = `${t} = (${e.nextEip(k)} + ${i.imm | 0}) >>> 0; ${e.limitCheck(t)}`;
+    const follow = e.trace.follow[k];
+    if (follow === 'taken') {
+      // The trace goes on at the target; falling through leaves it.
+      e.line(`if (!${cond}) {`);
+      e.staticExit(k + 1, e.nextEip(k));
+      e.line('}');
+      e.line(target);
+      e.blockBoundary(k);
+      return true;
+    }
     e.line(`if (${cond}) {`);
-    e.line(`${t} = (${e.nextEip(k)} + ${i.imm | 0}) >>> 0; ${e.limitCheck(t)}`);
-    e.transfer(k, e.edge('taken'), t);
+    e.line(target);
+    if (e.targetsEntry(k, i.imm | 0)) e.loopBack(k + 1);
+    else e.staticExit(k + 1, t);
     e.line('}');
-    e.transfer(k, e.edge('fall'), e.nextEip(k));
+    if (follow !== undefined) e.blockBoundary(k);
+    else if (e.targetsEntry(k, 0)) e.loopBack(k + 1);
+    else e.staticExit(k + 1, e.nextEip(k));
     return true;
   }
   if (o >= 0x190 && o <= 0x19f) {
@@ -392,12 +408,8 @@ function group45(e: BlockEmitter, k: number, i: Insn, last: boolean): boolean {
     const v = i.mem ? e.read(i.seg, e.ea(i), 4) : `r${i.rm}`;
     const t = e.tmp();
     e.line(`${t} = ${v} >>> 0; ${e.limitCheck(t)}`);
-    if (i.reg === 2) {
-      pushValue(e, e.nextEip(k));
-      // (going on in the region: the pushed return address may have hit code)
-      if (e.continuesComputed) e.checkBreak(k, t);
-    }
-    e.computedTransfer(k, t);
+    if (i.reg === 2) pushValue(e, e.nextEip(k));
+    e.exit(k + 1, t, Exit.Lookup);
     return true;
   }
   return false;
