@@ -22,11 +22,12 @@ function accelerator(options: TcgOptions): { accel: TcgAccelerator; vcpu: () => 
 const FLAT_GDT = '0000000000000000 ffff0000009bcf00 ffff00000093cf00';
 
 /**
- * A flat 32-bit bare machine (every block compiled at once unless `jit` is off) with `program`
- * (hex) at 0x7C00 and a GDT at 0x7F00: `FLAT_GDT`, then the descriptors of `extraGdt` (hex).
+ * A flat 32-bit bare machine (every block compiled at once unless `jit` is off or `options` say
+ * otherwise) with `program` (hex) at 0x7C00 and a GDT at 0x7F00: `FLAT_GDT`, then the
+ * descriptors of `extraGdt` (hex).
  */
-async function gdtMachine(jit: JitMode, program: string, extraGdt: string) {
-  const { accel, vcpu } = accelerator({ jit, hotThreshold: 0 });
+async function gdtMachine(jit: JitMode, program: string, extraGdt: string, options: TcgOptions = {}) {
+  const { accel, vcpu } = accelerator({ jit, hotThreshold: 0, ...options });
   const m = await bareMachine({ protectedMode: true, accelerator: accel });
   m.machine.memory.load(0x7c00, Buffer.from(program, 'hex'));
   const gdt = `${FLAT_GDT}${extraGdt}`.replaceAll(' ', '');
@@ -253,6 +254,24 @@ describe('compiled code behaves as the interpreter', () => {
     // At least one look per 2 × 65536 instructions (1024 rounds × 2048 chained calls would be
     // one per 4 M).
     expect(looks).toBeGreaterThan(retired / 131072);
+  }, 60_000);
+
+  test('a call through a register and its RET, compiled and chained, change nothing', async () => {
+    // bits 32: mov ecx, 1000 / xor eax, eax / mov ebx, f / L: call ebx / dec ecx / jnz L /
+    // out 0xf4, al / f (0x7c13): add eax, ecx / ret — EAX ends as 1 + … + 1000 = 500500
+    const program = 'b9e803000031c0bb137c0000ffd34975fbe6f401c8c3';
+    const results: Record<string, number[]> = {};
+    for (const jit of ['off', 'on', 'lockstep'] as const) {
+      const { machine, state, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 2 });
+      state.gprLow[4] = 0x6000;
+      const stop = await machine.run({ timeoutMs: 10_000 });
+      expect(stop.reason, JSON.stringify(stop)).toBe('exit');
+      results[jit] = [machine.vcpus[0].state.gprLow[0], vcpu().instructionsRetired];
+      if (jit !== 'off') expect(vcpu().jit.compiledCount).toBeGreaterThan(0);
+    }
+    expect(results.off[0]).toBe(500500);
+    expect(results.on).toEqual(results.off);
+    expect(results.lockstep).toEqual(results.off);
   }, 60_000);
 
   test('a tiny code budget evicts compiled code and changes nothing', async () => {
