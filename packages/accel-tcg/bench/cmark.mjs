@@ -6,16 +6,32 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPcMachine, planMultiboot } from '@tsvm/pc';
-import { TcgAccelerator } from '../dist/index.js';
 
+const USAGE = 'usage: node bench/cmark.mjs [on|off] [--runs N] [--series]';
+const args = process.argv.slice(2);
+let jit = 'on';
+let runs = 1;
+let series = false;
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === 'on' || a === 'off') jit = a;
+  else if (a === '--series') series = true;
+  else if (a === '--runs') {
+    runs = Number(args[++i]);
+    if (!Number.isSafeInteger(runs) || runs < 1) {
+      console.error(`cmark.mjs: --runs needs a positive whole number, not '${args[i] ?? ''}'\n${USAGE}`);
+      process.exit(2);
+    }
+  } else {
+    console.error(`cmark.mjs: unknown argument '${a}'\n${USAGE}`);
+    process.exit(2);
+  }
+}
+// (loaded after the arguments are checked: they need the packages built)
+const { createPcMachine, planMultiboot } = await import('@tsvm/pc');
+const { TcgAccelerator } = await import('../dist/index.js');
 const here = dirname(fileURLToPath(import.meta.url));
 const image = readFileSync(join(here, '..', '..', '..', 'tools', 'bench', 'guests', 'c', 'cmark.elf'));
-const args = process.argv.slice(2);
-const jit = args.find((a) => a === 'on' || a === 'off') ?? 'on';
-const runsAt = args.indexOf('--runs');
-const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
-const series = args.includes('--series');
 
 async function once() {
   const accel = new TcgAccelerator({ jit });

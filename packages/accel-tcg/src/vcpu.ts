@@ -283,15 +283,15 @@ export class TcgVcpu implements AcceleratorVcpu {
    * segments; and a trace that spans blocks only while the dispatcher would not act between
    * them (no event waiting, the instruction limit more than a trace away), so interrupts and
    * deadlines fall on the block boundaries the interpreter uses. Otherwise the block is
-   * interpreted. `quiet`: the caller knows no event waits.
+   * interpreted. (`runCompiled` repeats this inline for the blocks it chains to.)
    */
-  private mayEnter(b: Block, startRetired: number, maxInsns: number, quiet?: boolean): boolean {
+  private mayEnter(b: Block, startRetired: number, maxInsns: number): boolean {
     const c = this.cpu;
     if (b.ss32 !== c.ss32 || (b.flat & ~c.flatMask) !== 0) return false;
     if (!b.spans) return true;
     if (c.retired - startRetired + MAX_TRACE_INSNS >= maxInsns) return false;
     const lines = this.binding.interrupts;
-    return quiet ?? (!c.shadow && !lines.hasNmi() && !lines.hasInterrupt());
+    return !c.shadow && !lines.hasNmi() && !lines.hasInterrupt();
   }
 
   /**
