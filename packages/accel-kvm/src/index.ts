@@ -21,5 +21,11 @@ export {
   offeredPvFeatureMask,
   PV_FEATURE_MSRS,
 } from './pv-features.js';
-export { compareTrace, type ExpectedIoctl, expectedIoctls, observedIoctls } from './state/plan-trace.js';
+export {
+  compareTrace,
+  type ExpectedIoctl,
+  expectedIoctls,
+  observedIoctls,
+  type TraceOptions,
+} from './state/plan-trace.js';
 export { KvmVcpu } from './vcpu/kvm-vcpu.js';

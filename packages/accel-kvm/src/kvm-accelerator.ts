@@ -1,4 +1,4 @@
-import { type WritebackStep, writebackPlan } from '@tsvm/arch-x86';
+import { Msr, type WritebackStep, writebackPlan } from '@tsvm/arch-x86';
 import type { Accelerator, VmOptions, WritebackLevel } from '@tsvm/core';
 import { guestCpuid } from './cpuid.js';
 import { KvmError } from './errors.js';
@@ -53,6 +53,8 @@ export class KvmAccelerator implements Accelerator {
         vcpuMmapSize: addon.getVcpuMmapSize(system),
         cpuid: guestCpuid(addon.getSupportedCpuid(system), { inKernelLapic: false }),
         tscControl: addon.checkExtension(system, c.CAP_TSC_CONTROL) > 0,
+        // QEMU's has_msr_feature_control: KVM on AMD (and some PVM hosts) has no such MSR.
+        featureControl: addon.getMsrIndexList(system).includes(Msr.IA32_FEATURE_CONTROL),
         maxSlots: Math.max(1, addon.checkExtension(system, c.CAP_NR_MEMSLOTS)),
         plan: this.options.writebackPlan ?? writebackPlan,
         trace: this.options.trace ?? false,

@@ -16,6 +16,8 @@ export interface KvmVmConfig {
   readonly vcpuMmapSize: number;
   readonly cpuid: Uint32Array;
   readonly tscControl: boolean;
+  /** KVM lists IA32_FEATURE_CONTROL in KVM_GET_MSR_INDEX_LIST. */
+  readonly featureControl: boolean;
   readonly maxSlots: number;
   readonly plan: (level: WritebackLevel) => readonly WritebackStep[];
   readonly trace: boolean;
@@ -138,6 +140,7 @@ export class KvmVm implements AcceleratorVm {
       mmapSize: this.config.vcpuMmapSize,
       cpuid: this.config.cpuid,
       tscControl: this.config.tscControl,
+      featureControl: this.config.featureControl,
       plan: this.config.plan,
       trace: this.config.trace,
     });

@@ -23,17 +23,20 @@ const IOCTL_OF: Record<string, string> = {
   debugRegs: 'KVM_SET_DEBUGREGS',
 };
 
-/**
- * The set-ioctls a plan must produce, in order. `tscFrequency` issues KVM_SET_TSC_KHZ only
- * when a frequency is requested (`withTscFrequency`), since 0 means "keep the host's".
- */
-export function expectedIoctls(
-  plan: readonly WritebackStep[],
-  options: { withTscFrequency?: boolean } = {},
-): ExpectedIoctl[] {
+/** What decides whether a plan step issues an ioctl on this host. */
+export interface TraceOptions {
+  /** A TSC frequency was requested: `tscFrequency` issues KVM_SET_TSC_KHZ (0 means "keep the host's"). */
+  readonly withTscFrequency?: boolean;
+  /** The host's KVM has IA32_FEATURE_CONTROL (`KvmVcpu.hasFeatureControlMsr`); default true. */
+  readonly withFeatureControl?: boolean;
+}
+
+/** The set-ioctls a plan must produce on a host described by `options`, in order. */
+export function expectedIoctls(plan: readonly WritebackStep[], options: TraceOptions = {}): ExpectedIoctl[] {
   const out: ExpectedIoctl[] = [];
   for (const step of plan) {
     if (step.substate === 'tscFrequency' && !options.withTscFrequency) continue;
+    if (step.substate === 'featureControl' && options.withFeatureControl === false) continue;
     const ioctl = IOCTL_OF[step.substate];
     if (step.msrs) out.push({ ioctl, msrs: [...step.msrs] });
     else if (step.substate === 'vcpuEvents') out.push({ ioctl, eventFlags: [...(step.eventFlags ?? [])] });
@@ -65,7 +68,7 @@ export function compareTrace(
   plan: readonly WritebackStep[],
   trace: readonly TraceEntry[],
   bits: EventFlagBits,
-  options: { withTscFrequency?: boolean } = {},
+  options: TraceOptions = {},
 ): string | undefined {
   const want = expectedIoctls(plan, options);
   const got = observedIoctls(trace, bits);

@@ -20,6 +20,12 @@ export interface StateTransferContext {
   readonly handle: VcpuHandle;
   /** KVM_CAP_TSC_CONTROL: the guest TSC frequency can be set. */
   readonly tscControl: boolean;
+  /**
+   * KVM lists IA32_FEATURE_CONTROL in KVM_GET_MSR_INDEX_LIST. KVM on AMD has no such MSR and
+   * refuses it both ways, so the `featureControl` step is skipped there (QEMU's
+   * has_msr_feature_control); the guest then gets #GP on RDMSR 0x3a, as on QEMU/KVM there.
+   */
+  readonly featureControl: boolean;
   /** No in-kernel irqchip: HLT is handled in userspace, KVM only ever sees RUNNABLE. */
   readonly haltInUserspace: boolean;
 }
@@ -45,7 +51,8 @@ function readMsrs(ctx: StateTransferContext, state: X86CpuState, indices: readon
 
 /**
  * Write the substates of `steps`, exactly and in order. Which steps a level has is arch-x86's
- * decision (`writebackPlan`); this function adds none and skips none.
+ * decision (`writebackPlan`); this function adds none, and skips only what the host's KVM does
+ * not have (`featureControl` without the MSR).
  */
 export function writeSubstates(
   ctx: StateTransferContext,
@@ -57,6 +64,8 @@ export function writeSubstates(
   for (const step of steps) {
     switch (step.substate) {
       case 'featureControl':
+        if (ctx.featureControl) writeMsrs(ctx, state, step.msrs ?? []);
+        break;
       case 'msrs':
       case 'tscDeadline':
         writeMsrs(ctx, state, step.msrs ?? []);
@@ -118,6 +127,9 @@ export function readSubstates(
   for (const step of steps) {
     switch (step.substate) {
       case 'featureControl':
+        // Without the MSR the canonical value stays as it was (a TCG snapshot's value survives).
+        if (ctx.featureControl) readMsrs(ctx, state, step.msrs ?? []);
+        break;
       case 'msrs':
       case 'tscDeadline':
         readMsrs(ctx, state, step.msrs ?? []);

@@ -12,6 +12,8 @@ export interface KvmVcpuConfig {
   readonly mmapSize: number;
   readonly cpuid: Uint32Array;
   readonly tscControl: boolean;
+  /** KVM lists IA32_FEATURE_CONTROL; without it the plan's `featureControl` step is skipped. */
+  readonly featureControl: boolean;
   readonly plan: (level: WritebackLevel) => readonly WritebackStep[];
   readonly trace: boolean;
 }
@@ -78,7 +80,13 @@ export class KvmVcpu implements AcceleratorVcpu {
       this.close();
       throw e;
     }
-    this.ctx = { addon: this.addon, handle, tscControl: config.tscControl, haltInUserspace: true };
+    this.ctx = {
+      addon: this.addon,
+      handle,
+      tscControl: config.tscControl,
+      featureControl: config.featureControl,
+      haltInUserspace: true,
+    };
   }
 
   /** Bits of `kvm_vcpu_events.flags`, for reading traces. */
@@ -88,6 +96,14 @@ export class KvmVcpu implements AcceleratorVcpu {
       sipiVector: this.c.EVENTS_SIPI_VECTOR,
       shadow: this.c.EVENTS_SHADOW,
     };
+  }
+
+  /**
+   * Whether this host's KVM has IA32_FEATURE_CONTROL. Without it the plan's `featureControl`
+   * step is skipped (as QEMU does on AMD); trace checks pass this as `withFeatureControl`.
+   */
+  get hasFeatureControlMsr(): boolean {
+    return this.config.featureControl;
   }
 
   private live(what: string): VcpuHandle {
