@@ -333,6 +333,13 @@ static napi_value init(napi_env env, napi_value exports) {
   set_const(env, c, "CAP_GET_TSC_KHZ", KVM_CAP_GET_TSC_KHZ);
   set_const(env, c, "CAP_NR_MEMSLOTS", KVM_CAP_NR_MEMSLOTS);
   set_const(env, c, "CAP_IRQCHIP", KVM_CAP_IRQCHIP);
+  set_const(env, c, "CAP_SET_GUEST_DEBUG", KVM_CAP_SET_GUEST_DEBUG);
+  set_const(env, c, "GUESTDBG_ENABLE", KVM_GUESTDBG_ENABLE);
+  set_const(env, c, "GUESTDBG_SINGLESTEP", KVM_GUESTDBG_SINGLESTEP);
+  set_const(env, c, "GUESTDBG_USE_SW_BP", KVM_GUESTDBG_USE_SW_BP);
+  set_const(env, c, "GUESTDBG_USE_HW_BP", KVM_GUESTDBG_USE_HW_BP);
+  set_const(env, c, "GUESTDBG_INJECT_DB", KVM_GUESTDBG_INJECT_DB);
+  set_const(env, c, "GUESTDBG_INJECT_BP", KVM_GUESTDBG_INJECT_BP);
   set_const(env, c, "EXIT_UNKNOWN", KVM_EXIT_UNKNOWN);
   set_const(env, c, "EXIT_EXCEPTION", KVM_EXIT_EXCEPTION);
   set_const(env, c, "EXIT_IO", KVM_EXIT_IO);
@@ -364,6 +371,10 @@ static napi_value init(napi_env env, napi_value exports) {
   set_const(env, c, "RUN_INTERNAL_NDATA", offsetof(struct kvm_run, internal.ndata));
   set_const(env, c, "RUN_INTERNAL_DATA", offsetof(struct kvm_run, internal.data));
   set_const(env, c, "RUN_SYSTEM_EVENT_TYPE", offsetof(struct kvm_run, system_event.type));
+  set_const(env, c, "RUN_DEBUG_EXCEPTION", offsetof(struct kvm_run, debug.arch.exception));
+  set_const(env, c, "RUN_DEBUG_PC", offsetof(struct kvm_run, debug.arch.pc));
+  set_const(env, c, "RUN_DEBUG_DR6", offsetof(struct kvm_run, debug.arch.dr6));
+  set_const(env, c, "RUN_DEBUG_DR7", offsetof(struct kvm_run, debug.arch.dr7));
   set_const(env, c, "IO_OUT", KVM_EXIT_IO_OUT);
   set_const(env, c, "SIZEOF_REGS", sizeof(struct kvm_regs));
   set_const(env, c, "SIZEOF_SREGS", sizeof(struct kvm_sregs));

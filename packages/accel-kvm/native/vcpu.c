@@ -424,6 +424,28 @@ static napi_value nmi(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* setGuestDebug(vcpu, control, BigUint64Array(8) debugreg): KVM_SET_GUEST_DEBUG for a host
+ * debugger (breakpoints, single-step). Separate from the guest's own DR0-DR7 (KVM_SET_DEBUGREGS). */
+static napi_value set_guest_debug(napi_env env, napi_callback_info info) {
+  const char *op = "KVM_SET_GUEST_DEBUG";
+  napi_value argv[3];
+  vcpu_handle *h;
+  uint32_t control;
+  size_t n;
+  void *regs;
+  if (!args(env, info, op, 3, argv) || !arg_vcpu(env, argv[0], op, &h) ||
+      !arg_u32(env, argv[1], op, "control", &control) ||
+      !arg_typed(env, argv[2], op, "debugreg", napi_biguint64_array, "BigUint64Array", &n, &regs))
+    return NULL;
+  struct kvm_guest_debug dbg;
+  memset(&dbg, 0, sizeof dbg);
+  if (n != 8) return throw_range(env, op, "debugreg holds 8 values (DR0-DR7), got %zu", n);
+  dbg.control = control;
+  memcpy(dbg.arch.debugreg, regs, sizeof dbg.arch.debugreg);
+  if (ioctl(h->fd, KVM_SET_GUEST_DEBUG, &dbg) < 0) return throw_errno(env, op, errno, NULL);
+  return undefined(env);
+}
+
 static napi_value set_trace(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   vcpu_handle *h;
@@ -457,6 +479,7 @@ void register_vcpu_functions(napi_env env, napi_value exports) {
   EXPORT_FN(env, exports, "setTscKhz", set_tsc_khz);
   EXPORT_FN(env, exports, "interrupt", interrupt);
   EXPORT_FN(env, exports, "nmi", nmi);
+  EXPORT_FN(env, exports, "setGuestDebug", set_guest_debug);
   EXPORT_FN(env, exports, "setTrace", set_trace);
   EXPORT_FN(env, exports, "takeTrace", take_trace);
   for (size_t i = 0; i < sizeof RAW_STATES / sizeof RAW_STATES[0]; i++) {

@@ -11,6 +11,11 @@ export interface KvmAcceleratorOptions extends ProbeOptions {
   /** Record every set-ioctl of every vCPU from creation on (debug aid; off by default). */
   readonly trace?: boolean;
   /**
+   * Record as `trace` does and append each vCPU's set-ioctls to this file (JSON lines) when it
+   * closes. Defaults to the environment variable TSVM_KVM_TRACE, so a `tsvm` process can be traced.
+   */
+  readonly traceFile?: string;
+  /**
    * Which substates each level writes. Always arch-x86's `writebackPlan` in real use; tests
    * substitute a deliberately wrong plan to prove the trace check notices.
    */
@@ -46,6 +51,7 @@ export class KvmAccelerator implements Accelerator {
     const addon = this.addon();
     const c = addon.constants;
     const system = addon.openSystem(this.options.devicePath ?? '/dev/kvm');
+    const traceFile = this.options.traceFile ?? (process.env.TSVM_KVM_TRACE || undefined);
     try {
       return new KvmVm({
         addon,
@@ -53,11 +59,16 @@ export class KvmAccelerator implements Accelerator {
         vcpuMmapSize: addon.getVcpuMmapSize(system),
         cpuid: guestCpuid(addon.getSupportedCpuid(system), { inKernelLapic: false }),
         tscControl: addon.checkExtension(system, c.CAP_TSC_CONTROL) > 0,
+        guestDebug:
+          addon.checkExtension(system, c.CAP_SET_GUEST_DEBUG) > 0
+            ? { watchpoints: probe.hardwareAccelerated }
+            : undefined,
         // QEMU's has_msr_feature_control: KVM on AMD (and some PVM hosts) has no such MSR.
         featureControl: addon.getMsrIndexList(system).includes(Msr.IA32_FEATURE_CONTROL),
         maxSlots: Math.max(1, addon.checkExtension(system, c.CAP_NR_MEMSLOTS)),
         plan: this.options.writebackPlan ?? writebackPlan,
-        trace: this.options.trace ?? false,
+        trace: this.options.trace ?? traceFile !== undefined,
+        traceFile,
         onVcpu: (v) => this.openVcpus.push(v),
       });
     } catch (e) {

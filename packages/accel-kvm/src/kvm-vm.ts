@@ -16,11 +16,14 @@ export interface KvmVmConfig {
   readonly vcpuMmapSize: number;
   readonly cpuid: Uint32Array;
   readonly tscControl: boolean;
+  /** KVM_CAP_SET_GUEST_DEBUG, and whether watchpoints work (hardware-backed KVM). */
+  readonly guestDebug: { readonly watchpoints: boolean } | undefined;
   /** KVM lists IA32_FEATURE_CONTROL in KVM_GET_MSR_INDEX_LIST. */
   readonly featureControl: boolean;
   readonly maxSlots: number;
   readonly plan: (level: WritebackLevel) => readonly WritebackStep[];
   readonly trace: boolean;
+  readonly traceFile?: string;
   readonly onVcpu?: (vcpu: KvmVcpu) => void;
 }
 
@@ -140,9 +143,11 @@ export class KvmVm implements AcceleratorVm {
       mmapSize: this.config.vcpuMmapSize,
       cpuid: this.config.cpuid,
       tscControl: this.config.tscControl,
+      guestDebug: this.config.guestDebug,
       featureControl: this.config.featureControl,
       plan: this.config.plan,
       trace: this.config.trace,
+      traceFile: this.config.traceFile,
     });
     this.vcpus.push(vcpu);
     this.config.onVcpu?.(vcpu);

@@ -28,9 +28,12 @@ export interface Running {
 
 export function start(
   args: string[],
-  options: { input?: string | Buffer; keepStdinOpen?: boolean } = {},
+  options: { input?: string | Buffer; keepStdinOpen?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Running {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: options.env ? { ...process.env, ...options.env } : process.env,
+  });
   let out = '';
   let err = '';
   const waiters: { text: string; resolve: () => void; reject: (e: Error) => void }[] = [];

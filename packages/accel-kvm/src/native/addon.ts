@@ -51,6 +51,8 @@ export interface KvmAddon {
   /** KVM_RUN: the exit reason, or -1 when interrupted (deadline timer, immediate_exit). */
   run(vcpu: VcpuHandle): number;
   completePending(vcpu: VcpuHandle): void;
+  /** KVM_SET_GUEST_DEBUG: `control` is GUESTDBG_* bits; `debugreg` DR0-DR7 for hardware breakpoints. */
+  setGuestDebug(vcpu: VcpuHandle, control: number, debugreg: BigUint64Array): void;
   armTimer(vcpu: VcpuHandle, ns: number): void;
   disarmTimer(vcpu: VcpuHandle): void;
   getRegs(vcpu: VcpuHandle): Uint8Array;

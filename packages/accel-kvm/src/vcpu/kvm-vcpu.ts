@@ -4,7 +4,9 @@ import { KvmError } from '../errors.js';
 import type { KvmAddon, KvmConstants, TraceEntry, VcpuHandle, VmHandle } from '../native/addon.js';
 import type { EventFlagBits } from '../state/kvm-events.js';
 import { readSubstates, type StateTransferContext, writeSubstates } from '../state/state-transfer.js';
+import { appendTrace } from '../state/trace-file.js';
 import { serveIo, serveMmio } from './exit-io.js';
+import { KvmGuestDebug } from './kvm-guest-debug.js';
 import { RunLayout } from './run-layout.js';
 
 export interface KvmVcpuConfig {
@@ -12,10 +14,14 @@ export interface KvmVcpuConfig {
   readonly mmapSize: number;
   readonly cpuid: Uint32Array;
   readonly tscControl: boolean;
+  /** KVM_CAP_SET_GUEST_DEBUG: breakpoints and single-step for a host debugger; watchpoints too where KVM is hardware-backed. */
+  readonly guestDebug: { readonly watchpoints: boolean } | undefined;
   /** KVM lists IA32_FEATURE_CONTROL; without it the plan's `featureControl` step is skipped. */
   readonly featureControl: boolean;
   readonly plan: (level: WritebackLevel) => readonly WritebackStep[];
   readonly trace: boolean;
+  /** Where the trace goes when the vCPU closes (see KvmAcceleratorOptions.traceFile). */
+  readonly traceFile?: string;
 }
 
 /** Shortest time slice armed on the deadline timer, so an expired deadline still makes progress. */
@@ -36,6 +42,8 @@ export interface VmLink {
  */
 export class KvmVcpu implements AcceleratorVcpu {
   readonly index: number;
+  /** Breakpoints, watchpoints and single-step for a host debugger, where KVM offers them. */
+  readonly debug: KvmGuestDebug | undefined;
   private readonly addon: KvmAddon;
   private readonly c: KvmConstants;
   private readonly layout: RunLayout;
@@ -80,6 +88,9 @@ export class KvmVcpu implements AcceleratorVcpu {
       this.close();
       throw e;
     }
+    this.debug = config.guestDebug
+      ? new KvmGuestDebug(this.addon, () => this.live('set guest debug'), config.guestDebug.watchpoints)
+      : undefined;
     this.ctx = {
       addon: this.addon,
       handle,
@@ -170,7 +181,7 @@ export class KvmVcpu implements AcceleratorVcpu {
         binding.prepareEntry();
         // A device (port 0x92, the keyboard controller) may have moved the A20 gate.
         this.vm.syncA20(this.state.a20Enabled);
-        this.deliverInterrupts(handle);
+        if (!this.debug?.stepping) this.deliverInterrupts(handle);
         const reason = addon.run(handle);
         this.interruptsEnabled = this.ifFlag();
         switch (reason) {
@@ -192,6 +203,17 @@ export class KvmVcpu implements AcceleratorVcpu {
             if (this.canWake()) break;
             this.mpState = MpState.Halted;
             return { kind: 'halt', wakeable: this.interruptsEnabled };
+          case c.EXIT_DEBUG: {
+            const exception = view.getUint32(c.RUN_DEBUG_EXCEPTION, true);
+            const pc = Number(view.getBigUint64(c.RUN_DEBUG_PC, true));
+            const exit = this.debug?.exitFor(exception, pc, Number(view.getBigUint64(c.RUN_DEBUG_DR6, true)));
+            if (exit) return exit;
+            // The guest's own #DB/#BP, which KVM intercepts while a debugger is attached.
+            if (!this.debug)
+              return this.error(`KVM_EXIT_DEBUG (exception ${exception}) with no debugger attached`);
+            this.debug.reinject(exception);
+            break;
+          }
           case c.EXIT_SHUTDOWN:
             return { kind: 'shutdown', reason: `vCPU ${this.index} shut down (triple fault)` };
           case c.EXIT_SYSTEM_EVENT:
@@ -282,6 +304,8 @@ export class KvmVcpu implements AcceleratorVcpu {
 
   close(): void {
     if (!this.handle) return;
+    if (this.config.traceFile)
+      appendTrace(this.config.traceFile, this.index, this.addon.takeTrace(this.handle));
     this.addon.closeVcpu(this.handle);
     this.handle = undefined;
   }
