@@ -5,6 +5,7 @@
 ; have passed. Exit value: the number of bytes echoed.
 bits 16
 org 0x7C00
+%include "pic.inc"
 
 start:
     cli
@@ -17,24 +18,7 @@ start:
     mov word [0x24 * 4], uart_isr
     mov word [0x24 * 4 + 2], 0
     ; 8259: ICW1-4, master at 0x20, slave at 0x28; unmask IRQ 0 and IRQ 4
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x20
-    out 0x21, al
-    mov al, 0x28
-    out 0xA1, al
-    mov al, 0x04
-    out 0x21, al
-    mov al, 0x02
-    out 0xA1, al
-    mov al, 0x01
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xEE
-    out 0x21, al
-    mov al, 0xFF
-    out 0xA1, al
+    PIC_INIT 0xEE
     ; PIT channel 0, mode 2, 1 kHz
     mov al, 0x34
     out 0x43, al
@@ -130,19 +114,7 @@ uart_isr:
     pop ax
     iret
 
-putc:
-    push dx
-    push ax
-    mov dx, 0x3FD
-.wait:
-    in al, dx
-    test al, 0x20
-    jz .wait
-    pop ax
-    mov dx, 0x3F8
-    out dx, al
-    pop dx
-    ret
+%include "com1-16.inc"
 
 puts:
     lodsb

@@ -10,6 +10,7 @@
 bits 32
 org 0x100000
 %include "lib.inc"
+%include "pic.inc"
     MULTIBOOT_HEADER
 
 APIC     equ 0xFEE00000
@@ -104,24 +105,7 @@ entry:
     ; --- LINT0 as NMI: an 8259 request (PIT IRQ 0) arrives as an NMI --------------------
 .lint0:
     mov dword [APIC + 0x350], 0x400 ; LVT LINT0: NMI
-    mov al, 0x11                    ; 8259: ICW1-4, vectors 0x20/0x28, only IRQ 0 unmasked
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x20
-    out 0x21, al
-    mov al, 0x28
-    out 0xA1, al
-    mov al, 0x04
-    out 0x21, al
-    mov al, 0x02
-    out 0xA1, al
-    mov al, 0x01
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFE
-    out 0x21, al
-    mov al, 0xFF
-    out 0xA1, al
+    PIC_INIT 0xFE                   ; 8259: vectors 0x20/0x28, only IRQ 0 unmasked
     mov al, 0x30                    ; PIT channel 0, mode 0 (one shot), count 100
     out 0x43, al
     mov al, 100
@@ -256,24 +240,10 @@ idt_ptr:
     dd idt
 
 msg_start:       db 'nmiguest: local APIC NMIs and self-IPIs', 10, 0
-msg_ipi:         db '  NMI IPIs to self (destination, self, all-including-self): vector 2', 10, 0
-msg_blocked:     db '  a second NMI waited for the first handler', 39, 's IRET', 10, 0
-msg_lint0:       db '  LINT0 programmed as NMI: PIT IRQ 0 arrived as an NMI', 10, 0
+%include "nmi-messages.inc"
 msg_task:        db '  NMI through a task gate, twice (IRET with NT unblocks NMIs)', 10, 0
-msg_fixed:       db '  fixed self-IPIs 32 and 33 with IF=0: after STI 33, then 32 after its EOI', 10, 0
-msg_lost_dest:   db '  FAILED: NMI IPI to own APIC ID not delivered', 10, 0
-msg_lost_self:   db '  FAILED: NMI IPI with self shorthand not delivered', 10, 0
-msg_lost_all:    db '  FAILED: NMI IPI to all including self not delivered', 10, 0
-msg_lost_nested: db '  FAILED: the NMI sent inside the handler never arrived', 10, 0
-msg_not_blocked: db '  FAILED: an NMI arrived inside the NMI handler', 10, 0
-msg_lost_lint0:  db '  FAILED: LINT0 NMI not delivered', 10, 0
 msg_lost_task:   db '  FAILED: NMI through the task gate not delivered', 10, 0
 msg_lost_task2:  db '  FAILED: second NMI through the task gate not delivered', 10, 0
-msg_lost_fixed:  db '  FAILED: a fixed self-IPI was lost', 10, 0
-msg_order:       db '  FAILED: fixed self-IPIs out of priority order', 10, 0
-msg_isr32:       db '  FAILED: vector 32 delivered while 33 was in service', 10, 0
-msg_isr33:       db '  FAILED: vector 33 delivered with another vector in service', 10, 0
-msg_unexpected:  db '  FAILED: unexpected interrupt or exception', 10, 0
 end_of_data:
 
 section .bss align=16

@@ -12,6 +12,7 @@
 ; Exits with value 0x13 (status 39) when all of it behaved.
 bits 16
 org 0x7C00
+%include "pic.inc"
 
 APIC     equ 0xFEE00000
 SPIN     equ 1000000                ; how long to wait for an interrupt before calling it lost
@@ -97,24 +98,7 @@ start:
     ; --- LINT0 as NMI: an 8259 request (PIT IRQ 0) arrives as an NMI --------------------
 .lint0:
     mov dword [APICREG(0x350)], 0x400 ; LVT LINT0: NMI
-    mov al, 0x11                    ; 8259: ICW1-4, vectors 0x20/0x28, only IRQ 0 unmasked
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x20
-    out 0x21, al
-    mov al, 0x28
-    out 0xA1, al
-    mov al, 0x04
-    out 0x21, al
-    mov al, 0x02
-    out 0xA1, al
-    mov al, 0x01
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFE
-    out 0x21, al
-    mov al, 0xFF
-    out 0xA1, al
+    PIC_INIT 0xFE                   ; 8259: vectors 0x20/0x28, only IRQ 0 unmasked
     mov al, 0x30                    ; PIT channel 0, mode 0 (one shot), count 100
     out 0x43, al
     mov al, 100
@@ -209,20 +193,7 @@ unexpected:
     mov si, msg_unexpected
     jmp fail
 
-; putc: AL → COM1 (polls THRE)
-putc:
-    push dx
-    push ax
-    mov dx, 0x3FD
-.wait:
-    in al, dx
-    test al, 0x20
-    jz .wait
-    pop ax
-    mov dx, 0x3F8
-    out dx, al
-    pop dx
-    ret
+%include "com1-16.inc"
 
 ; puts: SI = NUL-terminated string
 puts:
@@ -250,21 +221,7 @@ gdt_ptr:
     dd gdt
 
 msg_start:       db 'nmireal: local APIC NMIs and self-IPIs in real mode', 10, 0
-msg_ipi:         db '  NMI IPIs to self (destination, self, all-including-self): vector 2', 10, 0
-msg_blocked:     db '  a second NMI waited for the first handler', 39, 's IRET', 10, 0
-msg_lint0:       db '  LINT0 programmed as NMI: PIT IRQ 0 arrived as an NMI', 10, 0
-msg_fixed:       db '  fixed self-IPIs 32 and 33 with IF=0: after STI 33, then 32 after its EOI', 10, 0
-msg_lost_dest:   db '  FAILED: NMI IPI to own APIC ID not delivered', 10, 0
-msg_lost_self:   db '  FAILED: NMI IPI with self shorthand not delivered', 10, 0
-msg_lost_all:    db '  FAILED: NMI IPI to all including self not delivered', 10, 0
-msg_lost_nested: db '  FAILED: the NMI sent inside the handler never arrived', 10, 0
-msg_not_blocked: db '  FAILED: an NMI arrived inside the NMI handler', 10, 0
-msg_lost_lint0:  db '  FAILED: LINT0 NMI not delivered', 10, 0
-msg_lost_fixed:  db '  FAILED: a fixed self-IPI was lost', 10, 0
-msg_order:       db '  FAILED: fixed self-IPIs out of priority order', 10, 0
-msg_isr32:       db '  FAILED: vector 32 delivered while 33 was in service', 10, 0
-msg_isr33:       db '  FAILED: vector 33 delivered with another vector in service', 10, 0
-msg_unexpected:  db '  FAILED: unexpected interrupt or exception', 10, 0
+%include "nmi-messages.inc"
 
 align 4
 nmi_count:   dd 0
