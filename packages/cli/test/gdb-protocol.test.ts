@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checksum, framePacket } from '../src/gdb/rsp-framing.js';
-import { Op, REPO, SCRIPT_ACCEL, scriptImage, start, tempDir } from './harness.js';
+import { CLI, Op, REPO, SCRIPT_ACCEL, scriptImage, start, tempDir } from './harness.js';
 
 // The stub's protocol edges, spoken raw: what gdb itself never sends wrong.
 
@@ -70,6 +71,12 @@ class RspClient {
 }
 
 let port = 29000 + (process.pid % 6000);
+const ACCELS = ['tcg', 'kvm'];
+const accels: { name: string; available: boolean; reason: string }[] = JSON.parse(
+  execFileSync(process.execPath, [CLI, 'accels', '--json'], { encoding: 'utf8' }),
+);
+const usable = (name: string) => accels.find((a) => a.name === name)?.available ?? false;
+for (const a of accels) if (!a.available) console.warn(`[skip] gdb protocol on ${a.name}: ${a.reason}`);
 
 describe('gdb stub protocol', () => {
   it('answers queries, target.xml, bad packets, unmapped memory, Ctrl-C, and kills', async () => {
@@ -129,24 +136,28 @@ describe('gdb stub protocol', () => {
     expect(r.stdout).toBe('');
   }, 60_000);
 
-  it('stops a spinning guest on Ctrl-C (SIGINT), then single-steps it in place', async () => {
-    const p = port++;
-    const image = scriptImage(tempDir(), 'spin.bin', [0xeb, 0xfe]); // jmp $ at 0x7c00, real mode
-    const vm = start(['run', image, '--accel', 'tcg', '-gdb', `tcp::${p}`, '-S']);
-    const c = await RspClient.connect(p);
-    expect(await c.ask('?')).toBe('S05');
-    c.socket.write(framePacket('vCont;c'));
-    await new Promise((r) => setTimeout(r, 300));
-    c.socket.write('\x03');
-    expect(await c.packet()).toBe('S02');
-    expect(await c.ask('p8')).toBe('007c0000');
-    expect(await c.ask('vCont;s:1')).toBe('S05');
-    expect(await c.ask('p8')).toBe('007c0000');
-    expect(await c.ask('D')).toBe('OK');
-    await new Promise((r) => setTimeout(r, 100));
-    vm.child.kill('SIGTERM');
-    expect((await vm.done).status).toBe(0);
-  }, 60_000);
+  it.each(ACCELS.filter(usable))(
+    'on %s: stops a spinning guest on Ctrl-C (SIGINT), then single-steps it in place',
+    async (accel) => {
+      const p = port++;
+      const image = scriptImage(tempDir(), 'spin.bin', [0xeb, 0xfe]); // jmp $ at 0x7c00, real mode
+      const vm = start(['run', image, '--accel', accel, '-gdb', `tcp::${p}`, '-S']);
+      const c = await RspClient.connect(p);
+      expect(await c.ask('?')).toBe('S05');
+      c.socket.write(framePacket('vCont;c'));
+      await new Promise((r) => setTimeout(r, 300));
+      c.socket.write('\x03');
+      expect(await c.packet()).toBe('S02');
+      expect(await c.ask('p8')).toBe('007c0000');
+      expect(await c.ask('vCont;s:1')).toBe('S05');
+      expect(await c.ask('p8')).toBe('007c0000');
+      expect(await c.ask('D')).toBe('OK');
+      await new Promise((r) => setTimeout(r, 100));
+      vm.child.kill('SIGTERM');
+      expect((await vm.done).status).toBe(0);
+    },
+    60_000,
+  );
 
   it('refuses --gdb on an accelerator without the debug capability, and bad addresses', async () => {
     const dir = tempDir();
