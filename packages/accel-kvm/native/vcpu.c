@@ -440,6 +440,9 @@ static napi_value set_guest_debug(napi_env env, napi_callback_info info) {
   struct kvm_guest_debug dbg;
   memset(&dbg, 0, sizeof dbg);
   if (n != 8) return throw_range(env, op, "debugreg holds 8 values (DR0-DR7), got %zu", n);
+  const uint32_t known = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP | KVM_GUESTDBG_USE_SW_BP |
+                         KVM_GUESTDBG_USE_HW_BP | KVM_GUESTDBG_INJECT_DB | KVM_GUESTDBG_INJECT_BP;
+  if (control & ~known) return throw_range(env, op, "unknown control bits 0x%x", control & ~known);
   dbg.control = control;
   memcpy(dbg.arch.debugreg, regs, sizeof dbg.arch.debugreg);
   if (ioctl(h->fd, KVM_SET_GUEST_DEBUG, &dbg) < 0) return throw_errno(env, op, errno, NULL);

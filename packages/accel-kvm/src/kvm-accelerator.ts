@@ -5,6 +5,7 @@ import { KvmError } from './errors.js';
 import { KvmVm } from './kvm-vm.js';
 import { type KvmAddon, loadAddon } from './native/addon.js';
 import { type KvmProbeResult, type ProbeOptions, probeKvm } from './probe.js';
+import { checkTraceFile } from './state/trace-file.js';
 import type { KvmVcpu } from './vcpu/kvm-vcpu.js';
 
 export interface KvmAcceleratorOptions extends ProbeOptions {
@@ -50,8 +51,10 @@ export class KvmAccelerator implements Accelerator {
     if (!probe.available) throw new KvmError(`KVM is not usable: ${probe.reason}`);
     const addon = this.addon();
     const c = addon.constants;
-    const system = addon.openSystem(this.options.devicePath ?? '/dev/kvm');
     const traceFile = this.options.traceFile ?? (process.env.TSVM_KVM_TRACE || undefined);
+    if (traceFile !== undefined)
+      checkTraceFile(traceFile, this.options.traceFile !== undefined ? 'traceFile' : 'TSVM_KVM_TRACE');
+    const system = addon.openSystem(this.options.devicePath ?? '/dev/kvm');
     try {
       return new KvmVm({
         addon,

@@ -90,6 +90,16 @@ describe.skipIf(skip !== undefined)('bad input gives clear errors, no crash, no 
         /KVM_SET_SREGS: state must be a Uint8Array/,
       );
       expect(() => addon.interrupt(handle, 256)).toThrow(/KVM_INTERRUPT: vector must be 0..255, got 256/);
+      expect(() => addon.setGuestDebug(handle, 0, new BigUint64Array(7))).toThrow(
+        /KVM_SET_GUEST_DEBUG: debugreg holds 8 values \(DR0-DR7\), got 7/,
+      );
+      expect(() => addon.setGuestDebug(handle, 0, new Uint32Array(8) as unknown as BigUint64Array)).toThrow(
+        /KVM_SET_GUEST_DEBUG: debugreg must be a BigUint64Array/,
+      );
+      // Control bits outside KVM_GUESTDBG_*: refused before the kernel (some KVMs ignore them).
+      expect(() => addon.setGuestDebug(handle, 0x8000_0001, new BigUint64Array(8))).toThrow(
+        /KVM_SET_GUEST_DEBUG: unknown control bits 0x80000000/,
+      );
       expect(() => addon.armTimer(handle, -1)).toThrow(/timeout must be a non-negative safe integer/);
       expect(() => addon.setUserMemoryRegion(vm, 0, 0xff, 0, 0, null)).toThrow(/unknown flags 0xff/);
       expect(() => (addon.createVcpu as (...a: unknown[]) => unknown)(vm)).toThrow(
@@ -139,6 +149,25 @@ describe.skipIf(skip !== undefined)('bad input gives clear errors, no crash, no 
         expect((threw as Error).message).toMatch(/^[A-Za-z_0-9]+/);
       }
     }
+  });
+
+  test('an ioctl trace file that cannot be written is refused before the VM exists', () => {
+    const before = openFds();
+    const accel = new KvmAccelerator({ traceFile: '/nonexistent-dir/trace.jsonl' });
+    expect(() => accel.createVm({ arch: 'x86', cpuCount: 1 })).toThrow(
+      "traceFile: cannot write the ioctl trace to '/nonexistent-dir/trace.jsonl': ENOENT",
+    );
+    expect(openFds()).toBe(before); // not even /dev/kvm was opened
+    // The same from the environment (how a `tsvm` process is traced), named as such.
+    process.env.TSVM_KVM_TRACE = '/nonexistent-dir/env.jsonl';
+    try {
+      expect(() => new KvmAccelerator().createVm({ arch: 'x86', cpuCount: 1 })).toThrow(
+        "TSVM_KVM_TRACE: cannot write the ioctl trace to '/nonexistent-dir/env.jsonl': ENOENT",
+      );
+    } finally {
+      delete process.env.TSVM_KVM_TRACE;
+    }
+    expect(openFds()).toBe(before);
   });
 
   test('out-of-range MSR batches name the MSR the kernel refused', () => {
