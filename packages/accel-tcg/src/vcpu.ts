@@ -217,6 +217,11 @@ export class TcgVcpu implements AcceleratorVcpu {
             }
           }
           c.retired += k;
+          // Which way the block's final branch went (the compiler's traces follow that way).
+          if (jit !== undefined && block.endsInJcc && k === n) {
+            if (c.eip === (c.ip + insns[n - 1].len) >>> 0) block.notTaken++;
+            else block.taken++;
+          }
           k = 0;
           if (singleStep) {
             if (rfBefore) c.flags &= ~RF;

@@ -139,6 +139,29 @@ describe('compiled code behaves as the interpreter', () => {
     expect(traced.vcpu.instructionsRetired).toBe(single.vcpu.instructionsRetired);
   }, 60_000);
 
+  test('a trace follows a branch the way it went while interpreted, not the static guess', async () => {
+    // bits 32: mov ecx, 200 / mov ebx, top / xor eax, eax / top (0x7c0c): dec ecx /
+    // jnz L (forwards) / out 0xf4, al / nop / L: inc eax / jmp ebx — the forward JNZ is taken 199
+    // times of 200, where the static guess (forwards not taken) would follow it into the OUT.
+    // (JMP EBX is not followed, so TOP is where the dispatcher enters and compiles.)
+    const program = 'b9c8000000bb0c7c000031c0497503e6f49040ffe3';
+    const results: Record<string, number[]> = {};
+    for (const jit of ['off', 'on'] as const) {
+      const { machine, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 8 });
+      const stop = await machine.run({ timeoutMs: 10_000 });
+      expect(stop.reason, JSON.stringify(stop)).toBe('exit');
+      results[jit] = [machine.vcpus[0].state.gprLow[0], vcpu().instructionsRetired];
+      if (jit === 'on') {
+        const top = [...vcpu().jit.live()].find((b) => b.key === 0x7c0c * 2 + 1);
+        // dec, jnz followed taken, inc, jmp ebx
+        expect(top?.trace?.follow[1]).toBe('taken');
+        expect(top?.trace?.insns.map((i) => i.opc)).toEqual([0x49, 0x75, 0x40, 0xff]);
+      }
+    }
+    expect(results.off[0]).toBe(199);
+    expect(results.on).toEqual(results.off);
+  }, 60_000);
+
   test('instruction limits stop compiled traces at the block boundaries the interpreter stops at', async () => {
     // Run the bench guest in slices of 997 instructions: every slice must end at the same EIP
     // and retired count with compiled traces as interpreted (deadlines, hence timer

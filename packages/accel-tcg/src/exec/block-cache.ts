@@ -39,12 +39,22 @@ export class Block {
   /** Direct links per static exit of the compiled code, valid while the MMU generation matches. */
   links: (Block | undefined)[] = [];
   linkGen: number[] = [];
+  /**
+   * Block compiler: how often the conditional branch that ends this block went each way while
+   * interpreted (`endsInJcc` blocks only), so a trace follows the way it actually goes.
+   */
+  taken = 0;
+  notTaken = 0;
+  readonly endsInJcc: boolean;
   constructor(
     readonly insns: Insn[],
     /** Cache key: physical address × 2 + code32. */
     readonly key: number,
     readonly physPage: number,
-  ) {}
+  ) {
+    const o = insns.length > 0 ? insns[insns.length - 1].opc : -1;
+    this.endsInJcc = (o >= 0x70 && o <= 0x7f) || (o >= 0x180 && o <= 0x18f);
+  }
 }
 
 /**

@@ -60,10 +60,19 @@ function followable(i: Insn): 'jump' | 'call' | 'jcc' | undefined {
 }
 
 /**
+ * Which way a trace follows the conditional branch ending `b`: the way it went more often while
+ * interpreted, or (no record) the static guess, backwards taken (loops) and forwards not taken.
+ */
+function branchWay(b: Block, backwards: boolean): 'taken' | 'fall' {
+  if (b.taken + b.notTaken === 0) return backwards ? 'taken' : 'fall';
+  return b.taken > b.notTaken ? 'taken' : 'fall';
+}
+
+/**
  * Extend `block` along its direct transfers while their targets stay on the entry's linear
  * page (so on one physical page, whose code writes drop the whole trace) and do not lead back
  * into the trace (loops go round through the run loop's direct links). A conditional branch is
- * followed the way it usually goes: backwards taken (loops), forwards not taken.
+ * followed the way it went most while interpreted (`branchWay`).
  * `blockAt(offset)` returns the cached block at entry EIP + offset, or undefined when there is
  * none to follow (outside the code segment, not cacheable, a decode fault).
  */
@@ -78,20 +87,23 @@ export function buildTrace(
   const follow = [...first.follow];
   const starts = new Set<number>([0]);
   const page = Math.floor(entryLinear / 4096);
+  // (the block whose last instruction is the trace's last: its branch statistics decide)
+  let last: Block = block;
   for (let blocks = 1; blocks < MAX_TRACE_BLOCKS; blocks++) {
     const k = insns.length - 1;
-    const last = insns[k];
-    const kind = followable(last);
+    const insn = insns[k];
+    const kind = followable(insn);
     if (kind === undefined) break;
-    const after = at[k] + last.len;
-    const target = after + (last.imm | 0);
-    const how: FollowKind = kind !== 'jcc' ? kind : target < after ? 'taken' : 'fall';
+    const after = at[k] + insn.len;
+    const target = after + (insn.imm | 0);
+    const how: FollowKind = kind !== 'jcc' ? kind : branchWay(last, target < after);
     const next = how === 'fall' ? after : target;
     if (starts.has(next) || Math.floor((entryLinear + next) / 4096) !== page) break;
     const b = blockAt(next);
     if (b === undefined || insns.length + b.insns.length > MAX_TRACE_INSNS) break;
     follow[k] = how;
     starts.add(next);
+    last = b;
     let off = next;
     for (const i of b.insns) {
       insns.push(i);
