@@ -217,10 +217,12 @@ export class TcgVcpu implements AcceleratorVcpu {
             }
           }
           c.retired += k;
-          // Which way the block's final branch went (the compiler's traces follow that way).
-          if (jit !== undefined && block.endsInJcc && k === n) {
-            if (c.eip === (c.ip + insns[n - 1].len) >>> 0) block.notTaken++;
-            else block.taken++;
+          // Where the block's final transfer went (the compiler's traces follow it that way).
+          if (jit !== undefined && k === n) {
+            if (block.endsInJcc) {
+              if (c.eip === (c.ip + insns[n - 1].len) >>> 0) block.notTaken++;
+              else block.taken++;
+            } else if (block.endsComputed) block.lastTarget = c.eip;
           }
           k = 0;
           if (singleStep) {
@@ -368,39 +370,47 @@ export class TcgVcpu implements AcceleratorVcpu {
 
   /**
    * Interpret `trace` (entered at `block`) until the guest's path leaves it (lockstep checking's
-   * reference run: a branch the other way than the trace follows ends it). Returns how many
-   * instructions ran (a fault propagates, its instruction not counted as retired).
+   * reference run: a branch the other way than the trace follows ends it, unless it goes into
+   * that branch's side block). Returns how many instructions ran and, when the path went into a
+   * side block, the branch it left by (a fault propagates, its instruction not counted as retired).
    */
-  private interpretTrace(block: Block, trace: Trace): number {
+  private interpretTrace(block: Block, trace: Trace): { ran: number; via: number | undefined } {
     const c = this.cpu;
     this.cache.current = block;
     c.breakBlock = false;
     const e0 = c.eip;
-    const n = trace.insns.length;
+    // `k` the instruction, `done` how many ran; the run ends at `end` (the main path, or the
+    // side block a branch went into).
     let k = 0;
+    let end = trace.mainLength;
+    let done = 0;
+    let via: number | undefined;
     try {
-      for (; k < n; k++) {
+      while (k < end) {
         const insn = trace.insns[k];
         c.ip = c.eip;
         c.eip = c.code32 ? (c.eip + insn.len) >>> 0 : (c.eip + insn.len) & 0xffff;
         insn.exec(c, insn);
+        done++;
         // (where the compiled code leaves: a stop request, a segment it assumed flat changed, or
-        // a branch the other way than the trace follows)
-        if (
-          c.breakBlock ||
-          (block.flat & ~c.flatMask) !== 0 ||
-          (k + 1 < n && c.eip !== (e0 + trace.at[k + 1]) >>> 0)
-        ) {
-          k++;
-          break;
+        // a branch the other way than the trace follows and not into its side block)
+        if (c.breakBlock || (block.flat & ~c.flatMask) !== 0) break;
+        const side = trace.side[k];
+        if (side !== undefined && c.eip === (e0 + trace.at[side.start]) >>> 0) {
+          via = k;
+          k = side.start;
+          end = side.end;
+          continue;
         }
+        if (k + 1 < end && c.eip !== (e0 + trace.at[k + 1]) >>> 0) break;
+        k++;
       }
     } catch (e) {
-      c.retired += k;
+      c.retired += done;
       throw e;
     }
-    c.retired += k;
-    return k;
+    c.retired += done;
+    return { ran: done, via };
   }
 
   /** Instruction breakpoints (DR7 L/G bits with R/W = 00): #DB before the instruction runs. */

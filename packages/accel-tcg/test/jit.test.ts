@@ -140,11 +140,11 @@ describe('compiled code behaves as the interpreter', () => {
   }, 60_000);
 
   test('a trace follows a branch the way it went while interpreted, not the static guess', async () => {
-    // bits 32: mov ecx, 200 / mov ebx, top / xor eax, eax / top (0x7c0c): dec ecx /
-    // jnz L (forwards) / out 0xf4, al / nop / L: inc eax / jmp ebx — the forward JNZ is taken 199
-    // times of 200, where the static guess (forwards not taken) would follow it into the OUT.
-    // (JMP EBX is not followed, so TOP is where the dispatcher enters and compiles.)
-    const program = 'b9c8000000bb0c7c000031c0497503e6f49040ffe3';
+    // bits 32: mov ecx, 200 / xor eax, eax / top (0x7c07): cmp ecx, 1 / jnz L (forwards) /
+    // out 0xf4, al / nop / L: inc eax / loop top — the forward JNZ is taken 199 times of 200,
+    // where the static guess (forwards not taken) would follow it into the OUT. (LOOP is not
+    // followed, so TOP is where the dispatcher enters and compiles.)
+    const program = 'b9c800000031c083f9017503e6f49040e2f5';
     const results: Record<string, number[]> = {};
     for (const jit of ['off', 'on'] as const) {
       const { machine, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 8 });
@@ -152,10 +152,10 @@ describe('compiled code behaves as the interpreter', () => {
       expect(stop.reason, JSON.stringify(stop)).toBe('exit');
       results[jit] = [machine.vcpus[0].state.gprLow[0], vcpu().instructionsRetired];
       if (jit === 'on') {
-        const top = [...vcpu().jit.live()].find((b) => b.key === 0x7c0c * 2 + 1);
-        // dec, jnz followed taken, inc, jmp ebx
+        const top = [...vcpu().jit.live()].find((b) => b.key === 0x7c07 * 2 + 1);
+        // cmp, jnz followed taken, inc, loop
         expect(top?.trace?.follow[1]).toBe('taken');
-        expect(top?.trace?.insns.map((i) => i.opc)).toEqual([0x49, 0x75, 0x40, 0xff]);
+        expect(top?.trace?.insns.map((i) => i.opc)).toEqual([0x83, 0x75, 0x40, 0xe2]);
       }
     }
     expect(results.off[0]).toBe(199);
@@ -290,9 +290,60 @@ describe('compiled code behaves as the interpreter', () => {
       const stop = await machine.run({ timeoutMs: 10_000 });
       expect(stop.reason, JSON.stringify(stop)).toBe('exit');
       results[jit] = [machine.vcpus[0].state.gprLow[0], vcpu().instructionsRetired];
-      if (jit !== 'off') expect(vcpu().jit.compiledCount).toBeGreaterThan(0);
+      if (jit !== 'off') {
+        expect(vcpu().jit.compiledCount).toBeGreaterThan(0);
+        // f's trace goes on through its RET to where it returned while interpreted (the loop).
+        const rets = [...vcpu().jit.live()].flatMap((b) =>
+          b.trace!.insns.filter((i, k) => i.opc === 0xc3 && b.trace!.follow[k] === 'computed'),
+        );
+        expect(rets.length).toBeGreaterThan(0);
+      }
     }
     expect(results.off[0]).toBe(500500);
+    expect(results.on).toEqual(results.off);
+    expect(results.lockstep).toEqual(results.off);
+  }, 60_000);
+
+  test('a branch that goes both ways in a loop runs its other side inside the trace, changing nothing', async () => {
+    // bits 32: mov ecx, 1000 / xor eax, eax / xor ebx, ebx / top (0x7c09): test cl, 1 / je even /
+    // add eax, ecx / dec ecx / jnz top / out 0xf4, al / even: inc ebx / dec ecx / jnz top /
+    // out 0xf4, al — the JE alternates; the trace follows one way and compiles the other in as
+    // a side block (both go back to TOP). EAX ends as 1 + 3 + … + 999 = 250000, EBX as 500.
+    const program = 'b9e803000031c031dbf6c101740701c84975f6e6f4434975f0e6f4';
+    const results: Record<string, number[]> = {};
+    for (const jit of ['off', 'on', 'lockstep'] as const) {
+      const { machine, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 8 });
+      const stop = await machine.run({ timeoutMs: 10_000 });
+      expect(stop.reason, JSON.stringify(stop)).toBe('exit');
+      const r = machine.vcpus[0].state.gprLow;
+      results[jit] = [r[0], r[3], vcpu().instructionsRetired];
+      if (jit === 'on') {
+        const top = [...vcpu().jit.live()].find((b) => b.key === 0x7c09 * 2 + 1);
+        expect(top?.trace?.side[1]).toBeDefined();
+      }
+    }
+    expect(results.off.slice(0, 2)).toEqual([250000, 500]);
+    expect(results.on).toEqual(results.off);
+    expect(results.lockstep).toEqual(results.off);
+  }, 60_000);
+
+  test('a computed transfer going elsewhere than its trace predicted leaves the trace there', async () => {
+    // bits 32: mov ecx, 1000 / xor eax, eax / mov ebx, f / mov edx, g / L: call ebx /
+    // xchg ebx, edx / dec ecx / jnz L / out 0xf4, al / f: add eax, ecx / ret / g: inc eax / ret —
+    // CALL EBX alternates between f and g, so a trace that follows it into one of them is wrong
+    // every other round. EAX ends as (1000 + 998 + … + 2) + 500 = 251000.
+    const program = 'b9e803000031c0bb1a7c0000ba1d7c0000ffd387da4975f9e6f401c8c340c3';
+    const results: Record<string, number[]> = {};
+    for (const jit of ['off', 'on', 'lockstep'] as const) {
+      const { machine, state, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 2 });
+      state.gprLow[4] = 0x6000;
+      const stop = await machine.run({ timeoutMs: 10_000 });
+      expect(stop.reason, JSON.stringify(stop)).toBe('exit');
+      results[jit] = [machine.vcpus[0].state.gprLow[0], vcpu().instructionsRetired];
+      if (jit === 'on')
+        expect([...vcpu().jit.live()].some((b) => b.trace!.follow.includes('computed'))).toBe(true);
+    }
+    expect(results.off[0]).toBe(251000);
     expect(results.on).toEqual(results.off);
     expect(results.lockstep).toEqual(results.off);
   }, 60_000);
@@ -362,6 +413,30 @@ describe('lockstep checking', () => {
     expect(message).toMatch(/lockstep: compiled code and interpreter differ in the block at CS:EIP/);
     expect(message).toMatch(
       /instruction \d+ 'add' \(opcode 01\) at EIP 0x[0-9a-f]+: e[a-d]x: compiled 0x[0-9a-f]+, interpreter/,
+    );
+  }, 60_000);
+
+  test('a bug planted in a side block is caught and named on the path that ran', async () => {
+    // The loop of 'a branch that goes both ways…': INC EBX sits in the side block of top's trace.
+    const program = 'b9e803000031c031dbf6c101740701c84975f6e6f4434975f0e6f4';
+    const { machine, vcpu } = await gdtMachine('lockstep', program, '');
+    let planted = 0;
+    // (only in the trace entered at top: the block at `even` compiled alone stays right)
+    vcpu().jit.hook = (source, block) => {
+      const m = /\/\*@insn (\d+) opc 43\*\/[^\n]*\n/.exec(source);
+      if (!m || block.key !== 0x7c09 * 2 + 1) return source;
+      planted++;
+      return source.replace(m[0], `${m[0]}    r3 = (r3 + 16) | 0;\n`);
+    };
+    const stop = await machine.run({ timeoutMs: 10_000 });
+    expect(planted).toBeGreaterThan(0);
+    expect(stop.reason).toBe('error');
+    const message = (stop as { message: string }).message;
+    expect(message).toMatch(
+      /lockstep: compiled code and interpreter differ in the block at CS:EIP 0x8:0x7c09/,
+    );
+    expect(message).toMatch(
+      /instruction \d+ 'inc' \(opcode 43\) at EIP 0x7c15: ebx: compiled 0x[0-9a-f]+, interpreter 0x[0-9a-f]+;/,
     );
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { decode } from '../decode/decoder.js';
 import type { Insn } from '../decode/insn.js';
 import type { CompiledBlock } from '../jit/compile-block.js';
-import type { Trace } from '../jit/trace.js';
+import { endsComputed, type Trace } from '../jit/trace.js';
 import type { CodePages } from '../mmu/code-pages.js';
 import { type Cpu, Seg } from './cpu.js';
 import { CpuFault, Vec } from './fault.js';
@@ -46,6 +46,12 @@ export class Block {
   taken = 0;
   notTaken = 0;
   readonly endsInJcc: boolean;
+  /**
+   * Block compiler: the EIP where the RET or indirect CALL/JMP ending this block (`endsComputed`)
+   * last went while interpreted (-1: not seen), where a trace predicts it goes.
+   */
+  lastTarget = -1;
+  readonly endsComputed: boolean;
   constructor(
     readonly insns: Insn[],
     /** Cache key: physical address × 2 + code32. */
@@ -54,6 +60,7 @@ export class Block {
   ) {
     const o = insns.length > 0 ? insns[insns.length - 1].opc : -1;
     this.endsInJcc = (o >= 0x70 && o <= 0x7f) || (o >= 0x180 && o <= 0x18f);
+    this.endsComputed = insns.length > 0 && endsComputed(insns[insns.length - 1]);
   }
 }
 

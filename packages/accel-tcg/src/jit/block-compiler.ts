@@ -74,7 +74,7 @@ export class BlockCompiler {
     const c = this.cpu;
     const e0 = c.eip;
     const trace = this.traces
-      ? buildTrace(block, (c.sbase[Seg.CS] + e0) >>> 0, (off) => this.blockAt((e0 + off) >>> 0))
+      ? buildTrace(block, (c.sbase[Seg.CS] + e0) >>> 0, e0, (off) => this.blockAt((e0 + off) >>> 0))
       : singleBlockTrace(block);
     const { fn, source, slots, assumedFlat } = compileTrace(c, block, trace, { hook: this.hook });
     if (this.bytes + source.length > this.budget) this.evictAll();

@@ -1,7 +1,7 @@
 import type { Insn } from '../decode/insn.js';
 import { CS_SPANS_4G } from '../exec/cpu.js';
 import type { FlagSource } from './flag-source.js';
-import { afterOf, type Trace } from './trace.js';
+import { afterOf, runEnd, type Trace } from './trace.js';
 
 /**
  * What a compiled function returns: a static exit's slot (0, 1, …: a target known when it was
@@ -66,6 +66,17 @@ export class BlockEmitter {
   /** Static exits emitted so far (each returns its own slot number). */
   slots = 0;
   readonly insns: readonly Insn[];
+  /** Per instruction: the index just past its run (the main path, or its side block). */
+  private readonly runEnds: readonly number[];
+  /**
+   * Instructions completed before instruction `k` on its path = `k + bias` (0 on the main path;
+   * a side block's instructions sit after the main path in `insns`).
+   */
+  private bias = 0;
+  /** Emits instructions `from` to `to - 1` (set by `traceSource`: the translator or their handlers). */
+  emitRun: (from: number, to: number) => void = () => {
+    throw new Error('block emitter: emitRun is not set');
+  };
 
   /** Segments flat when compiled, whose accesses skip the base and range checks (`c.flatMask` bits). */
   private readonly flatNow: number;
@@ -78,6 +89,7 @@ export class BlockEmitter {
   ) {
     this.flatNow = flatMask;
     this.insns = trace.insns;
+    this.runEnds = trace.insns.map((_, k) => runEnd(trace, k));
   }
 
   tmp(): string {
@@ -99,12 +111,17 @@ export class BlockEmitter {
 
   /** Where execution goes on after instruction `k` when it does not leave (a store's resume point). */
   succEip(k: number): string {
-    return k + 1 < this.insns.length ? this.eipAt(k + 1) : this.nextEip(k);
+    return k + 1 < this.runEnds[k] ? this.eipAt(k + 1) : this.nextEip(k);
   }
 
-  /** Whether `k` is the trace's last instruction (the generated code leaves after it). */
+  /** Whether `k` is the last instruction of its run (the generated code leaves after it). */
   isLast(k: number): boolean {
-    return k === this.insns.length - 1;
+    return k === this.runEnds[k] - 1;
+  }
+
+  /** Instructions completed before instruction `k` on its path. */
+  private doneBefore(k: number): number {
+    return k + this.bias;
   }
 
   /** EIP just past instruction `k` in memory (its fall-through, return address, branch base). */
@@ -161,8 +178,9 @@ export class BlockEmitter {
     this.line(`if (c.breakBlock) { ${this.exitText(k + 1, this.succEip(k), Exit.Dispatch)} }`);
   }
 
+  /** (`done` counts as for the main path: `k + 1` after instruction `k`.) */
   private exitText(done: number, eip: string, code: Exit | number): string {
-    return `${this.writeBackText()} ${this.flagsText()} c.eip = ${eip}; c.retired += ${done}; return ${code};`;
+    return `${this.writeBackText()} ${this.flagsText()} c.eip = ${eip}; c.retired += ${done + this.bias}; return ${code};`;
   }
 
   /** Whether a direct transfer `k` with displacement `disp` goes to the trace's entry. */
@@ -180,7 +198,7 @@ export class BlockEmitter {
     this.loops = true;
     const slot = this.slots++;
     const io = this.touchesMemory ? ' || M.ioHappened' : '';
-    this.line(`${this.writeBackText()} ${this.flagsText()} c.retired += ${done};`);
+    this.line(`${this.writeBackText()} ${this.flagsText()} c.retired += ${done + this.bias};`);
     this.line(`if (--rounds === 0 || c.retired >= c.loopStop${io}) { c.eip = e0; return ${slot}; }`);
     this.line('continue;');
   }
@@ -198,6 +216,39 @@ export class BlockEmitter {
     this.line(`if (M.ioHappened) { ${this.exitText(k + 1, this.succEip(k), Exit.Dispatch)} }`);
   }
 
+  /**
+   * In the branch where conditional branch `k` goes the way the trace does not: run its side
+   * block (`Trace.side`) instead of leaving. The code after the branch carries on with the state
+   * the branch found (the side block ends by going round to the entry or by leaving).
+   */
+  inlineSide(k: number): void {
+    const side = this.trace.side[k];
+    if (side === undefined) throw new Error(`block emitter: instruction ${k} has no side block`);
+    const saved = { dirty: new Set(this.dirty), flags: this.flags, io: this.mayHaveIo, bias: this.bias };
+    // A block boundary: an MMIO access before it may have raised an interrupt to take here.
+    if (this.mayHaveIo) {
+      this.mayHaveIo = false;
+      this.line(`if (M.ioHappened) { ${this.exitText(k + 1, this.eipAt(side.start), Exit.Dispatch)} }`);
+    }
+    this.bias = this.doneBefore(k) + 1 - side.start;
+    this.emitRun(side.start, side.end);
+    this.dirty = saved.dirty;
+    this.flags = saved.flags;
+    this.mayHaveIo = saved.io;
+    this.bias = saved.bias;
+    this.current = k;
+  }
+
+  /**
+   * Computed transfer `k` (target in local `t`) that the trace follows: it goes on only where the
+   * trace predicted, its next instruction; anywhere else leaves through a jump-cache lookup.
+   */
+  followComputed(k: number, t: string): void {
+    this.line(`if (${t} !== ${this.eipAt(k + 1)}) {`);
+    this.exit(k + 1, t, Exit.Lookup);
+    this.line('}');
+  }
+
   /** Run instruction `k` through its table handler (everything the translator does not know). */
   callHandler(k: number): void {
     this.line(this.writeBackText());
@@ -208,15 +259,18 @@ export class BlockEmitter {
     this.touchesMemory = true;
     this.line(`c.ip = ${this.eipAt(k)}; c.eip = ${this.nextEip(k)};`);
     // (a fault: the instructions before this one completed)
-    this.line(`try { H[${k}](c, I[${k}]); } catch (e) { c.retired += ${k}; throw e; }`);
+    const done = this.doneBefore(k);
+    this.line(`try { H[${k}](c, I[${k}]); } catch (e) { c.retired += ${done}; throw e; }`);
     if (this.isLast(k)) {
       // The handler set EIP (a transfer, or the next instruction).
-      this.line(`c.retired += ${k + 1}; return ${Exit.Dispatch};`);
+      this.line(`c.retired += ${done + 1}; return ${Exit.Dispatch};`);
       return;
     }
-    // A handler may have loaded a segment register the code after it assumes flat.
+    // A handler may have loaded a segment register the code after it assumes flat, or (a
+    // transfer the trace follows) gone elsewhere than the trace's next instruction.
+    const elsewhere = this.trace.follow[k] !== undefined ? ` || c.eip !== ${this.eipAt(k + 1)}` : '';
     this.line(
-      `if (c.breakBlock || (c.flatMask & ASSUMED_FLAT) !== ASSUMED_FLAT) { c.retired += ${k + 1}; return ${Exit.Dispatch}; }`,
+      `if (c.breakBlock || (c.flatMask & ASSUMED_FLAT) !== ASSUMED_FLAT${elsewhere}) { c.retired += ${done + 1}; return ${Exit.Dispatch}; }`,
     );
     this.line(RELOAD);
   }
@@ -230,7 +284,7 @@ export class BlockEmitter {
       this.assumedFlat |= CS_SPANS_4G;
       return '';
     }
-    return `if (${t} > c.csLimit) { ${this.faultState()} X.gp(c, ${this.current}); }`;
+    return `if (${t} > c.csLimit) { ${this.faultState()} X.gp(c, ${this.doneBefore(this.current)}); }`;
   }
 
   /**
@@ -300,7 +354,7 @@ export class BlockEmitter {
 
   /** The helper call of a memory access's slow path, for the current instruction. */
   private slowAccess(kind: Access, seg: number, o: string, size: number, v: string): string {
-    return `X.access(c, ${this.current}, ${kind}, ${seg}, ${o}, ${size}, ${v})`;
+    return `X.access(c, ${this.doneBefore(this.current)}, ${kind}, ${seg}, ${o}, ${size}, ${v})`;
   }
 
   /**

@@ -70,22 +70,26 @@ export function traceSource(
   const insns = trace.insns;
   const e = new BlockEmitter(trace, flatMask);
   let translated = 0;
-  let exited = false;
-  for (let k = 0; k < insns.length; k++) {
-    if (translate(e, k, insns[k])) {
-      translated++;
-      // Near transfers that are not followed emit their own exits (they end the trace).
-      exited = insns[k].ends && trace.follow[k] === undefined;
-    } else {
-      e.callHandler(k);
-      exited = e.isLast(k);
+  // One run of instructions: the main path, or a side block (emitted inside its branch).
+  e.emitRun = (from, to) => {
+    let exited = false;
+    for (let k = from; k < to; k++) {
+      if (translate(e, k, insns[k])) {
+        translated++;
+        // Near transfers that are not followed emit their own exits (they end the run).
+        exited = insns[k].ends && trace.follow[k] === undefined;
+      } else {
+        e.callHandler(k);
+        exited = e.isLast(k);
+      }
     }
-  }
-  if (!exited) {
-    // (falling through back to the entry: a loop whose branch is followed out of it)
-    if (e.targetsEntry(insns.length - 1, 0)) e.loopBack(insns.length);
-    else e.staticExit(insns.length, e.nextEip(insns.length - 1));
-  }
+    if (!exited) {
+      // (falling through back to the entry: a loop whose branch is followed out of it)
+      if (e.targetsEntry(to - 1, 0)) e.loopBack(to);
+      else e.staticExit(to, e.nextEip(to - 1));
+    }
+  };
+  e.emitRun(0, trace.mainLength);
   return { source: e.source(name), translated, slots: e.slots, assumedFlat: e.assumedFlat };
 }
 

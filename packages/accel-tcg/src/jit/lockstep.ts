@@ -7,7 +7,7 @@ import { CpuFault } from '../exec/fault.js';
 import { LazyOp, materialize } from '../exec/flags.js';
 import type { Exit } from './block-emitter.js';
 import { type CompiledBlock, compileTrace, type SourceHook } from './compile-block.js';
-import { singleBlockTrace, type Trace, tracePrefix } from './trace.js';
+import { sidePath, singleBlockTrace, type Trace, tracePrefix } from './trace.js';
 
 const SEG_FIELDS = [
   'selector',
@@ -284,8 +284,11 @@ export class LockstepChecker {
 
   constructor(
     private readonly c: Cpu,
-    /** Interpret a trace until the guest's path leaves it; returns the instructions run. */
-    private readonly interpret: (block: Block, trace: Trace) => number,
+    /**
+     * Interpret a trace until the guest's path leaves it; returns the instructions run and the
+     * branch whose side block the path went into, if it did.
+     */
+    private readonly interpret: (block: Block, trace: Trace) => { ran: number; via: number | undefined },
     private readonly hook: () => SourceHook | undefined,
   ) {
     c.mmu.slowWritesOnly = true;
@@ -308,14 +311,19 @@ export class LockstepChecker {
     if (a.walked) c.mmu.flush();
     const trace = block.trace ?? singleBlockTrace(block);
     let ran = 0;
+    let via: number | undefined;
     const b = this.runOnce(() => {
-      // (a fault leaves `ran` at 0: every prefix is then compared)
-      ran = this.interpret(block, trace);
+      // (a fault leaves `ran` at 0: every prefix of the main path is then compared)
+      ({ ran, via } = this.interpret(block, trace));
       return undefined;
     });
     this.blocksCompared++;
     const diff = [...differences(a.snap, b.snap), ...memoryDifferences(c, a.mem, b.mem)];
-    if (diff.length > 0) this.report(block, trace, ran || trace.insns.length, before, diff);
+    if (diff.length > 0) {
+      // (the path the guest took: the main path, or into a side block)
+      const path = via === undefined ? trace : sidePath(trace, via);
+      this.report(block, path, ran || path.mainLength, before, diff);
+    }
     if (b.fault) throw b.fault;
     return undefined;
   }
@@ -370,7 +378,7 @@ export class LockstepChecker {
     let culprit = -1;
     let culpritDiff: string[] = [];
     // Pin the first diverging instruction: compile each prefix of what ran and compare it alone.
-    for (let upTo = 1; upTo <= ran && culprit < 0; upTo++) {
+    for (let upTo = 1; upTo <= Math.min(ran, trace.mainLength) && culprit < 0; upTo++) {
       const prefix = tracePrefix(trace, upTo);
       c.mmu.undoJournal();
       before.restore(c, new Snapshot().take(c, undefined));

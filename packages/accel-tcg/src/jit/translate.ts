@@ -108,7 +108,10 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
       const t = e.tmp();
       e.line(`${t} = ${v} >>> 0; ${e.limitCheck(t)}`);
       e.set(4, 4, '(r4 + 4)');
-      e.exit(k + 1, t, Exit.Lookup);
+      if (e.trace.follow[k] === 'computed') {
+        e.followComputed(k, t);
+        e.blockBoundary(k);
+      } else e.exit(k + 1, t, Exit.Lookup);
       return true;
     }
   }
@@ -145,10 +148,12 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
     const cond = conditionExpr(e.flags, o & 0xf);
     const target = `${t} = (${e.nextEip(k)} + ${i.imm | 0}) >>> 0; ${e.limitCheck(t)}`;
     const follow = e.trace.follow[k];
+    const side = e.trace.side[k] !== undefined;
     if (follow === 'taken') {
-      // The trace goes on at the target; falling through leaves it.
+      // The trace goes on at the target; falling through leaves it (or runs its side block).
       e.line(`if (!${cond}) {`);
-      e.staticExit(k + 1, e.nextEip(k));
+      if (side) e.inlineSide(k);
+      else e.staticExit(k + 1, e.nextEip(k));
       e.line('}');
       e.line(target);
       e.blockBoundary(k);
@@ -156,7 +161,8 @@ export function translate(e: BlockEmitter, k: number, i: Insn): boolean {
     }
     e.line(`if (${cond}) {`);
     e.line(target);
-    if (e.targetsEntry(k, i.imm | 0)) e.loopBack(k + 1);
+    if (side) e.inlineSide(k);
+    else if (e.targetsEntry(k, i.imm | 0)) e.loopBack(k + 1);
     else e.staticExit(k + 1, t);
     e.line('}');
     if (follow !== undefined) e.blockBoundary(k);
@@ -403,13 +409,21 @@ function group45(e: BlockEmitter, k: number, i: Insn, last: boolean): boolean {
     e.checkBreak(k);
     return true;
   }
-  if ((i.reg === 2 || i.reg === 4) && last) {
+  const followed = e.trace.follow[k] === 'computed';
+  if ((i.reg === 2 || i.reg === 4) && (last || followed)) {
     e.begin(k);
     const v = i.mem ? e.read(i.seg, e.ea(i), 4) : `r${i.rm}`;
     const t = e.tmp();
     e.line(`${t} = ${v} >>> 0; ${e.limitCheck(t)}`);
     if (i.reg === 2) pushValue(e, e.nextEip(k));
-    e.exit(k + 1, t, Exit.Lookup);
+    if (!followed) {
+      e.exit(k + 1, t, Exit.Lookup);
+      return true;
+    }
+    // (the guard first: a stop after the push must leave with the real target as EIP)
+    e.followComputed(k, t);
+    if (i.reg === 2) e.checkBreak(k);
+    e.blockBoundary(k);
     return true;
   }
   return false;
