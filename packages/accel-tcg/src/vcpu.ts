@@ -222,7 +222,13 @@ export class TcgVcpu implements AcceleratorVcpu {
             if (block.endsInJcc) {
               if (c.eip === (c.ip + insns[n - 1].len) >>> 0) block.notTaken++;
               else block.taken++;
-            } else if (block.endsComputed) block.lastTarget = c.eip;
+            } else if (block.endsComputed) {
+              if (c.eip === block.lastTarget) block.targetRepeats++;
+              else {
+                block.lastTarget = c.eip;
+                block.targetRepeats = 0;
+              }
+            }
           }
           k = 0;
           if (singleStep) {

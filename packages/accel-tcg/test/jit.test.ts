@@ -285,7 +285,7 @@ describe('compiled code behaves as the interpreter', () => {
     const program = 'b9e803000031c0bb137c0000ffd34975fbe6f401c8c3';
     const results: Record<string, number[]> = {};
     for (const jit of ['off', 'on', 'lockstep'] as const) {
-      const { machine, state, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 2 });
+      const { machine, state, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 8 });
       state.gprLow[4] = 0x6000;
       const stop = await machine.run({ timeoutMs: 10_000 });
       expect(stop.reason, JSON.stringify(stop)).toBe('exit');
@@ -328,22 +328,29 @@ describe('compiled code behaves as the interpreter', () => {
   }, 60_000);
 
   test('a computed transfer going elsewhere than its trace predicted leaves the trace there', async () => {
-    // bits 32: mov ecx, 1000 / xor eax, eax / mov ebx, f / mov edx, g / L: call ebx /
-    // xchg ebx, edx / dec ecx / jnz L / out 0xf4, al / f: add eax, ecx / ret / g: inc eax / ret —
-    // CALL EBX alternates between f and g, so a trace that follows it into one of them is wrong
-    // every other round. EAX ends as (1000 + 998 + … + 2) + 500 = 251000.
-    const program = 'b9e803000031c0bb1a7c0000ba1d7c0000ffd387da4975f9e6f401c8c340c3';
+    // bits 32: mov ecx, 1000 / xor eax, eax / L: call f / inc eax / back: dec ecx / jnz L /
+    // out 0xf4, al / f: test cl, 3 / jz normal / mov dword [esp], back / normal: ret — three
+    // calls in four, f replaces its return address, so the trace that follows the CALL into f and
+    // its RET back to the return site (the usual prediction) is wrong there. EAX ends as 250.
+    const program = 'b9e803000031c0e806000000404975f7e6f4f6c1037407c704240d7c0000c3';
     const results: Record<string, number[]> = {};
     for (const jit of ['off', 'on', 'lockstep'] as const) {
-      const { machine, state, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 2 });
+      const { machine, state, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 8 });
       state.gprLow[4] = 0x6000;
       const stop = await machine.run({ timeoutMs: 10_000 });
       expect(stop.reason, JSON.stringify(stop)).toBe('exit');
       results[jit] = [machine.vcpus[0].state.gprLow[0], vcpu().instructionsRetired];
-      if (jit === 'on')
-        expect([...vcpu().jit.live()].some((b) => b.trace!.follow.includes('computed'))).toBe(true);
+      if (jit === 'on') {
+        // (the trace at L runs the MOV and then a RET it follows to INC EAX, which is wrong)
+        const wrong = [...vcpu().jit.live()].filter((b) => {
+          const t = b.trace!;
+          const mov = t.insns.findIndex((i) => i.opc === 0xc7);
+          return mov >= 0 && t.insns[mov + 1]?.opc === 0xc3 && t.follow[mov + 1] === 'computed';
+        });
+        expect(wrong.length).toBeGreaterThan(0);
+      }
     }
-    expect(results.off[0]).toBe(251000);
+    expect(results.off[0]).toBe(250);
     expect(results.on).toEqual(results.off);
     expect(results.lockstep).toEqual(results.off);
   }, 60_000);
@@ -419,7 +426,8 @@ describe('lockstep checking', () => {
   test('a bug planted in a side block is caught and named on the path that ran', async () => {
     // The loop of 'a branch that goes both ways…': INC EBX sits in the side block of top's trace.
     const program = 'b9e803000031c031dbf6c101740701c84975f6e6f4434975f0e6f4';
-    const { machine, vcpu } = await gdtMachine('lockstep', program, '');
+    // (compiled after 8 interpreted runs: a side block needs the branch's record)
+    const { machine, vcpu } = await gdtMachine('lockstep', program, '', { hotThreshold: 8 });
     let planted = 0;
     // (only in the trace entered at top: the block at `even` compiled alone stays right)
     vcpu().jit.hook = (source, block) => {

@@ -51,6 +51,8 @@ export class Block {
    * last went while interpreted (-1: not seen), where a trace predicts it goes.
    */
   lastTarget = -1;
+  /** How many times in a row before the last it went to `lastTarget` too. */
+  targetRepeats = 0;
   readonly endsComputed: boolean;
   constructor(
     readonly insns: Insn[],

@@ -43,6 +43,13 @@ export const MAX_TRACE_BLOCKS = 8;
 /** Side blocks per trace, and their longest (each adds code TurboFan has to compile). */
 const MAX_SIDE_BLOCKS = 2;
 const MAX_SIDE_INSNS = 12;
+/**
+ * How settled a profile must be to be followed: a computed transfer's target the same at least
+ * this many times in a row, a branch's record this many executions long. (Code with many call
+ * sites, or lukewarm code — much of a kernel — then keeps short traces: following a guess there
+ * only costs compile time.)
+ */
+const SETTLED = 4;
 
 /** The trace of `block` alone (its instructions back to back). */
 export function singleBlockTrace(block: { readonly insns: readonly Insn[] }): Trace {
@@ -143,7 +150,8 @@ function branchWay(b: Block, backwards: boolean): 'taken' | 'fall' {
  * (loops go round through the run loop's direct links). A conditional branch is followed the way
  * it went most while interpreted (`branchWay`). A RET is followed to the return address of a
  * call the trace followed, else (like a CALL or JMP through a register or memory) to where it
- * last went while interpreted (`Block.lastTarget`); unpredicted ones end the trace.
+ * last went while interpreted, if it went there `SETTLED` times in a row (`Block.lastTarget`);
+ * unpredicted ones end the trace.
  * `blockAt(offset)` returns the cached block at `entryEip` + offset, or undefined when there is
  * none to follow (outside the code segment, not cacheable, a decode fault).
  */
@@ -177,7 +185,7 @@ export function buildTrace(
       const predicted =
         kind === 'ret' && returns.length > 0
           ? returns[returns.length - 1]
-          : last.lastTarget < 0
+          : last.lastTarget < 0 || last.targetRepeats + 1 < SETTLED
             ? undefined
             : (last.lastTarget - entryEip) | 0;
       if (predicted === undefined) break;
@@ -231,7 +239,7 @@ export function buildTrace(
    */
   function sideBlock(from: Block, off: number): Block | undefined {
     const seen = from.taken + from.notTaken;
-    if (seen > 0 && Math.min(from.taken, from.notTaken) * 8 < seen) return undefined;
+    if (seen < SETTLED || Math.min(from.taken, from.notTaken) * 8 < seen) return undefined;
     if (Math.floor((entryLinear + off) / 4096) !== page) return undefined;
     const b = blockAt(off);
     if (b === undefined || b.insns.length > MAX_SIDE_INSNS || insns.length + b.insns.length > MAX_TRACE_INSNS)
