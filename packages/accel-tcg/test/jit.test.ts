@@ -61,6 +61,29 @@ async function interruptMachine(jit: JitMode, program: string, handler: number) 
   return { ...m, line };
 }
 
+/**
+ * Run `program` on `gdtMachine` (ESP 0x6000, hot threshold 8) once per mode in `modes`; each run
+ * must reach the debug exit. Returns per mode the registers numbered in `regs` and the retired
+ * count; `inspect` sees each mode's vCPU (its compiled traces).
+ */
+async function runEachMode(
+  program: string,
+  modes: readonly JitMode[],
+  regs: readonly number[],
+  inspect: (jit: JitMode, v: TcgVcpu) => void = () => {},
+): Promise<Record<string, number[]>> {
+  const results: Record<string, number[]> = {};
+  for (const jit of modes) {
+    const { machine, state, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 8 });
+    state.gprLow[4] = 0x6000;
+    const stop = await machine.run({ timeoutMs: 10_000 });
+    expect(stop.reason, JSON.stringify(stop)).toBe('exit');
+    results[jit] = [...regs.map((n) => machine.vcpus[0].state.gprLow[n]), vcpu().instructionsRetired];
+    inspect(jit, vcpu());
+  }
+  return results;
+}
+
 /** Transcript of a guest run with `options`, checked against its QEMU reference. */
 async function runChecked(name: string, options: TcgOptions, timeoutMs = 60_000) {
   const g = guests.load(name);
@@ -145,19 +168,13 @@ describe('compiled code behaves as the interpreter', () => {
     // where the static guess (forwards not taken) would follow it into the OUT. (LOOP is not
     // followed, so TOP is where the dispatcher enters and compiles.)
     const program = 'b9c800000031c083f9017503e6f49040e2f5';
-    const results: Record<string, number[]> = {};
-    for (const jit of ['off', 'on'] as const) {
-      const { machine, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 8 });
-      const stop = await machine.run({ timeoutMs: 10_000 });
-      expect(stop.reason, JSON.stringify(stop)).toBe('exit');
-      results[jit] = [machine.vcpus[0].state.gprLow[0], vcpu().instructionsRetired];
-      if (jit === 'on') {
-        const top = [...vcpu().jit.live()].find((b) => b.key === 0x7c07 * 2 + 1);
-        // cmp, jnz followed taken, inc, loop
-        expect(top?.trace?.follow[1]).toBe('taken');
-        expect(top?.trace?.insns.map((i) => i.opc)).toEqual([0x83, 0x75, 0x40, 0xe2]);
-      }
-    }
+    const results = await runEachMode(program, ['off', 'on'], [0], (jit, v) => {
+      if (jit !== 'on') return;
+      const top = [...v.jit.live()].find((b) => b.key === 0x7c07 * 2 + 1);
+      // cmp, jnz followed taken, inc, loop
+      expect(top?.trace?.follow[1]).toBe('taken');
+      expect(top?.trace?.insns.map((i) => i.opc)).toEqual([0x83, 0x75, 0x40, 0xe2]);
+    });
     expect(results.off[0]).toBe(199);
     expect(results.on).toEqual(results.off);
   }, 60_000);
@@ -283,22 +300,15 @@ describe('compiled code behaves as the interpreter', () => {
     // bits 32: mov ecx, 1000 / xor eax, eax / mov ebx, f / L: call ebx / dec ecx / jnz L /
     // out 0xf4, al / f (0x7c13): add eax, ecx / ret — EAX ends as 1 + … + 1000 = 500500
     const program = 'b9e803000031c0bb137c0000ffd34975fbe6f401c8c3';
-    const results: Record<string, number[]> = {};
-    for (const jit of ['off', 'on', 'lockstep'] as const) {
-      const { machine, state, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 8 });
-      state.gprLow[4] = 0x6000;
-      const stop = await machine.run({ timeoutMs: 10_000 });
-      expect(stop.reason, JSON.stringify(stop)).toBe('exit');
-      results[jit] = [machine.vcpus[0].state.gprLow[0], vcpu().instructionsRetired];
-      if (jit !== 'off') {
-        expect(vcpu().jit.compiledCount).toBeGreaterThan(0);
-        // f's trace goes on through its RET to where it returned while interpreted (the loop).
-        const rets = [...vcpu().jit.live()].flatMap((b) =>
-          b.trace!.insns.filter((i, k) => i.opc === 0xc3 && b.trace!.follow[k] === 'computed'),
-        );
-        expect(rets.length).toBeGreaterThan(0);
-      }
-    }
+    const results = await runEachMode(program, ['off', 'on', 'lockstep'], [0], (jit, v) => {
+      if (jit === 'off') return;
+      expect(v.jit.compiledCount).toBeGreaterThan(0);
+      // f's trace goes on through its RET to where it returned while interpreted (the loop).
+      const rets = [...v.jit.live()].flatMap((b) =>
+        b.trace!.insns.filter((i, k) => i.opc === 0xc3 && b.trace!.follow[k] === 'computed'),
+      );
+      expect(rets.length).toBeGreaterThan(0);
+    });
     expect(results.off[0]).toBe(500500);
     expect(results.on).toEqual(results.off);
     expect(results.lockstep).toEqual(results.off);
@@ -310,18 +320,11 @@ describe('compiled code behaves as the interpreter', () => {
     // out 0xf4, al — the JE alternates; the trace follows one way and compiles the other in as
     // a side block (both go back to TOP). EAX ends as 1 + 3 + … + 999 = 250000, EBX as 500.
     const program = 'b9e803000031c031dbf6c101740701c84975f6e6f4434975f0e6f4';
-    const results: Record<string, number[]> = {};
-    for (const jit of ['off', 'on', 'lockstep'] as const) {
-      const { machine, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 8 });
-      const stop = await machine.run({ timeoutMs: 10_000 });
-      expect(stop.reason, JSON.stringify(stop)).toBe('exit');
-      const r = machine.vcpus[0].state.gprLow;
-      results[jit] = [r[0], r[3], vcpu().instructionsRetired];
-      if (jit === 'on') {
-        const top = [...vcpu().jit.live()].find((b) => b.key === 0x7c09 * 2 + 1);
-        expect(top?.trace?.side[1]).toBeDefined();
-      }
-    }
+    const results = await runEachMode(program, ['off', 'on', 'lockstep'], [0, 3], (jit, v) => {
+      if (jit !== 'on') return;
+      const top = [...v.jit.live()].find((b) => b.key === 0x7c09 * 2 + 1);
+      expect(top?.trace?.side[1]).toBeDefined();
+    });
     expect(results.off.slice(0, 2)).toEqual([250000, 500]);
     expect(results.on).toEqual(results.off);
     expect(results.lockstep).toEqual(results.off);
@@ -333,23 +336,16 @@ describe('compiled code behaves as the interpreter', () => {
     // calls in four, f replaces its return address, so the trace that follows the CALL into f and
     // its RET back to the return site (the usual prediction) is wrong there. EAX ends as 250.
     const program = 'b9e803000031c0e806000000404975f7e6f4f6c1037407c704240d7c0000c3';
-    const results: Record<string, number[]> = {};
-    for (const jit of ['off', 'on', 'lockstep'] as const) {
-      const { machine, state, vcpu } = await gdtMachine(jit, program, '', { hotThreshold: 8 });
-      state.gprLow[4] = 0x6000;
-      const stop = await machine.run({ timeoutMs: 10_000 });
-      expect(stop.reason, JSON.stringify(stop)).toBe('exit');
-      results[jit] = [machine.vcpus[0].state.gprLow[0], vcpu().instructionsRetired];
-      if (jit === 'on') {
-        // (the trace at L runs the MOV and then a RET it follows to INC EAX, which is wrong)
-        const wrong = [...vcpu().jit.live()].filter((b) => {
-          const t = b.trace!;
-          const mov = t.insns.findIndex((i) => i.opc === 0xc7);
-          return mov >= 0 && t.insns[mov + 1]?.opc === 0xc3 && t.follow[mov + 1] === 'computed';
-        });
-        expect(wrong.length).toBeGreaterThan(0);
-      }
-    }
+    const results = await runEachMode(program, ['off', 'on', 'lockstep'], [0], (jit, v) => {
+      if (jit !== 'on') return;
+      // (the trace at L runs the MOV and then a RET it follows to INC EAX, which is wrong)
+      const wrong = [...v.jit.live()].filter((b) => {
+        const t = b.trace!;
+        const mov = t.insns.findIndex((i) => i.opc === 0xc7);
+        return mov >= 0 && t.insns[mov + 1]?.opc === 0xc3 && t.follow[mov + 1] === 'computed';
+      });
+      expect(wrong.length).toBeGreaterThan(0);
+    });
     expect(results.off[0]).toBe(250);
     expect(results.on).toEqual(results.off);
     expect(results.lockstep).toEqual(results.off);
