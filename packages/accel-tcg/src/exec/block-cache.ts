@@ -1,7 +1,7 @@
 import { decode } from '../decode/decoder.js';
 import type { Insn } from '../decode/insn.js';
 import type { CompiledBlock } from '../jit/compile-block.js';
-import { endsComputed, type Trace } from '../jit/trace.js';
+import { followable, type Trace } from '../jit/trace.js';
 import type { CodePages } from '../mmu/code-pages.js';
 import { type Cpu, Seg } from './cpu.js';
 import { CpuFault, Vec } from './fault.js';
@@ -60,9 +60,10 @@ export class Block {
     readonly key: number,
     readonly physPage: number,
   ) {
-    const o = insns.length > 0 ? insns[insns.length - 1].opc : -1;
-    this.endsInJcc = (o >= 0x70 && o <= 0x7f) || (o >= 0x180 && o <= 0x18f);
-    this.endsComputed = insns.length > 0 && endsComputed(insns[insns.length - 1]);
+    // (the transfers a trace may follow: what the profile is kept for)
+    const kind = insns.length > 0 ? followable(insns[insns.length - 1]) : undefined;
+    this.endsInJcc = kind === 'jcc';
+    this.endsComputed = kind === 'ret' || kind === 'icall' || kind === 'ijump';
   }
 }
 

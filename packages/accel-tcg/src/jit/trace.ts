@@ -117,7 +117,7 @@ export function tracePrefix(t: Trace, n: number): Trace {
 }
 
 /** The transfers a trace may follow: 32-bit operand and address forms, no prefixes that change them. */
-function followable(i: Insn): 'jump' | 'call' | 'jcc' | 'ret' | 'icall' | 'ijump' | undefined {
+export function followable(i: Insn): 'jump' | 'call' | 'jcc' | 'ret' | 'icall' | 'ijump' | undefined {
   if (!i.a32 || !i.o32 || i.lock || i.rep) return undefined;
   const o = i.opc;
   if (o === 0xe9 || o === 0xeb) return 'jump';
@@ -127,12 +127,6 @@ function followable(i: Insn): 'jump' | 'call' | 'jcc' | 'ret' | 'icall' | 'ijump
   if (o === 0xff && i.reg === 2) return 'icall';
   if (o === 0xff && i.reg === 4) return 'ijump';
   return undefined;
-}
-
-/** Whether `i` is a transfer to a computed target a trace may follow (`Block.lastTarget`). */
-export function endsComputed(i: Insn): boolean {
-  const kind = followable(i);
-  return kind === 'ret' || kind === 'icall' || kind === 'ijump';
 }
 
 /**
@@ -233,9 +227,10 @@ export function buildTrace(
 
   /**
    * The block at `off`, the way a branch of the main path goes when the trace does not, if it
-   * is worth compiling in: that branch goes both ways (at least one time in eight while
-   * interpreted, or no record), the block is small and on the page, and its last instruction
-   * (a JMP or Jcc) can go back to the entry, so the function goes round instead of leaving.
+   * is worth compiling in: that branch went both ways while interpreted (at least one time in
+   * eight, over `SETTLED` runs or more), the block is small and on the page, and its last
+   * instruction (a JMP or Jcc, by its target or by falling through) can go back to the entry,
+   * so the function goes round instead of leaving.
    */
   function sideBlock(from: Block, off: number): Block | undefined {
     const seen = from.taken + from.notTaken;
